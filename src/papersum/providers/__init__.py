@@ -1,0 +1,1 @@
+"""LLM and offline providers: one small protocol, one module per backend."""
