@@ -26,7 +26,7 @@ def test_seed_listing_matches_golden(seeds_dir: Path) -> None:
     assert len(result.papers) == 58
     assert not result.errors and not result.duplicates
     rows = [
-        {"id": p.id, "title": p.title, "abstract_start": p.abstract[:60], "line": p.source}
+        {"id": p.id, "title": p.title, "abstract_start": p.abstract[:60], "line": Path(p.source or "").name}
         for p in result.papers
     ]
     golden = GOLDEN / "seed_papers.json"
