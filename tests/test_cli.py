@@ -127,3 +127,20 @@ def test_python_dash_m_entry_point() -> None:
         [sys.executable, "-m", "papersum", "--version"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and done.stdout.strip() == f"papersum {__version__}"
+
+
+def test_stdin_input_is_read_once_and_processed(tmp_path: Path) -> None:
+    rows = "".join(
+        json.dumps(
+            {"id": f"2301.0000{i}", "title": f"Paper {i}", "abstract": f"We propose method {i}. It works."}
+        )
+        + "\n"
+        for i in range(3)
+    )
+    code, out, err = invoke("summarize", "-", "--out", "-", input=rows)
+    assert code == 0, err
+    assert [json.loads(line)["paper_id"] for line in out.splitlines()] == [
+        "2301.00000",
+        "2301.00001",
+        "2301.00002",
+    ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -33,7 +36,7 @@ from papersum.config import Settings, load_settings
 from papersum.digest import DEFAULT_TITLE, build_digest
 from papersum.errors import BadInputError, InputError
 from papersum.ingest import Duplicate, iter_papers
-from papersum.models import Annotation, Paper
+from papersum.models import Annotation
 from papersum.pipeline import RunStats, summarize_papers
 from papersum.providers.base import Provider
 from papersum.providers.registry import build_provider, default_provider
@@ -53,27 +56,37 @@ def _provider(settings: Settings, quiet: bool) -> Iterator[Provider]:
         yield provider
 
 
-def _ingest(inputs: list[str], skip_bad: bool, quiet: bool) -> list[Paper | InputError]:
-    """Read everything first: bad input is reported before any money is spent."""
-    items: list[Paper | InputError] = []
+def _check_inputs(inputs: list[str], skip_bad: bool, quiet: bool) -> int:
+    """A first streaming pass: report bad input before any money is spent, keeping nothing in memory.
+
+    Returns how many items (papers and bad records) the second pass will yield.
+    """
     errors: list[InputError] = []
-    duplicates: list[Duplicate] = []
+    count = 0
     for item in iter_papers(inputs):
         if isinstance(item, Duplicate):
-            duplicates.append(item)
+            if not quiet:
+                say(f"duplicate dropped: {item.dropped_id} ({item.source}) same paper as {item.kept_id}")
             continue
+        count += 1
         if isinstance(item, InputError):
             errors.append(item)
-        items.append(item)
-    good = len(items) - len(errors)
     if errors and not skip_bad:
-        raise BadInputError(errors, good)
+        raise BadInputError(errors, count - len(errors))
     if not quiet:
         for error in errors:
             say(f"skipped bad record: {error}")
-        for dup in duplicates:
-            say(f"duplicate dropped: {dup.dropped_id} ({dup.source}) is the same paper as {dup.kept_id}")
-    return items
+    return count
+
+
+def _spool_stdin(inputs: list[str], spool_dir: Path) -> list[str]:
+    """Standard input can be read once; the two passes read a spooled copy."""
+    if "-" not in inputs:
+        return inputs
+    spooled = spool_dir / "stdin"
+    with spooled.open("wb") as handle:
+        shutil.copyfileobj(sys.stdin.buffer, handle)
+    return [str(spooled) if item == "-" else item for item in inputs]
 
 
 def summary_line(stats: RunStats) -> str:
@@ -93,21 +106,24 @@ def annotate_inputs(
     quiet: bool,
     stats: RunStats,
 ) -> Iterator[Annotation]:
-    items = _ingest(inputs, skip_bad, quiet)
-    cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
-    try:
-        with (
-            _provider(settings, quiet) as provider,
-            progress_bar("Summarising", len(items), not quiet) as tick,
-        ):
-            for annotation in summarize_papers(
-                items, provider, cache, concurrency=settings.concurrency, stats=stats
+    with tempfile.TemporaryDirectory(prefix="papersum-") as spool:
+        inputs = _spool_stdin(inputs, Path(spool))
+        total = _check_inputs(inputs, skip_bad, quiet)
+        papers = (item for item in iter_papers(inputs) if not isinstance(item, Duplicate))
+        cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
+        try:
+            with (
+                _provider(settings, quiet) as provider,
+                progress_bar("Summarising", total, not quiet) as tick,
             ):
-                tick()
-                yield annotation
-    finally:
-        if cache is not None:
-            cache.close()
+                for annotation in summarize_papers(
+                    papers, provider, cache, concurrency=settings.concurrency, stats=stats
+                ):
+                    tick()
+                    yield annotation
+        finally:
+            if cache is not None:
+                cache.close()
 
 
 @user_errors
