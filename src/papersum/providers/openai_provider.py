@@ -7,6 +7,7 @@ RetryPolicy and RateLimiter in providers/ratelimit.py are the single retry and p
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -30,6 +31,7 @@ from papersum.providers.structured import (
     StructuredOutputError,
     Usage,
     request_structured,
+    strip_think,
 )
 from papersum.tokens import count_chat_tokens
 
@@ -270,7 +272,7 @@ class OpenAIProvider(Provider):
                 "type": "json_schema",
                 "json_schema": {"name": "probe", "strict": True, "schema": schema},
             },
-            "max_tokens": 16,
+            "max_tokens": 48,
             "temperature": 0.0,
         }
         try:
@@ -281,7 +283,10 @@ class OpenAIProvider(Provider):
         except TransientFailureError as exc:
             log.warning("response_format probe failed (%s); assuming json_schema works", exc)
             return True
-        enforced = (reply.content or "").strip().replace(" ", "") == f'{{"answer":"{_PROBE_VALUE}"}}'
+        try:
+            enforced = json.loads(strip_think(reply.content or "")) == {"answer": _PROBE_VALUE}
+        except json.JSONDecodeError:
+            enforced = False
         if not enforced:
             log.warning(
                 "server %s ignores response_format (probe answer %r); using json_object with the schema "
