@@ -83,11 +83,8 @@ def test_faults_are_retried_and_nothing_is_paid_twice(llm_server: str) -> None:
     # (re-asked), then ok; p3: ok.
     script = ["429", "ok", "500", "truncate", "ok", "timeout", "badjson", "ok", "ok"]
     cache = ResultCache.open()
-    with (
-        FaultProxy(llm_server, script, stall_s=2.5) as proxy,
-        provider_for(proxy.base_url, timeout_s=1.5 if False else 60.0) as provider,
-    ):
-        provider._client = provider._client.with_options(timeout=30.0)
+    # "timeout" here stalls, then drops the connection; test_timeout_is_retried covers client timeouts.
+    with FaultProxy(llm_server, script, stall_s=1.0) as proxy, provider_for(proxy.base_url) as provider:
         annotations = list(summarize_papers(PAPERS, provider, cache, concurrency=1))
     assert proxy.actions()[: len(script)] == script
     assert [a.paper_id for a in annotations] == ["p1", "p2", "p3"]
@@ -106,18 +103,16 @@ def test_faults_are_retried_and_nothing_is_paid_twice(llm_server: str) -> None:
     assert provider.stats["retries"] >= 4
 
 
-def test_timeout_is_retried(llm_server: str) -> None:
+def test_client_timeout_is_retried(llm_server: str) -> None:
+    # The probe is a tiny request (well under a second), so a 1.5 s client timeout only trips on the
+    # stalled first try.
     with (
-        FaultProxy(llm_server, ["timeout"], stall_s=2.0) as proxy,
-        provider_for(proxy.base_url, timeout_s=0.5, probe=False) as provider,
+        FaultProxy(llm_server, ["timeout"], stall_s=3.0) as proxy,
+        provider_for(proxy.base_url, timeout_s=1.5, probe=False) as provider,
     ):
-        provider._client = provider._client.with_options(timeout=0.5)
-        # A timed-out request is retried; the retry here gets a real (but short-timeout) answer or
-        # times out too: either way the paper ends with a result or a recorded error, never a crash.
-        result = provider.execute(PAPERS[2])
-    assert proxy.actions()[0] == "timeout"
-    assert len(proxy.log) >= 2
-    assert result.summary is not None or result.error
+        assert provider.probe() is True
+    assert proxy.actions() == ["timeout", "ok"]
+    assert provider.stats["retries"] == 1 and provider.stats["requests"] == 2
 
 
 def test_probe_warns_when_server_ignores_response_format(

@@ -9,6 +9,7 @@ import typer
 from papersum import __version__
 from papersum.cli import cache as cache_commands
 from papersum.cli import digest as digest_commands
+from papersum.cli import estimate as estimate_commands
 from papersum.cli import run as run_commands
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ def root(
 app.command("run")(run_commands.run)
 app.command("summarize")(run_commands.summarize)
 app.command("digest")(digest_commands.digest)
+app.command("estimate")(estimate_commands.estimate)
 app.add_typer(cache_commands.cache_app, name="cache")
 
 

@@ -284,7 +284,7 @@ class OpenAIProvider(Provider):
             log.warning("response_format probe failed (%s); assuming json_schema works", exc)
             return True
         try:
-            enforced = json.loads(strip_think(reply.content or "")) == {"answer": _PROBE_VALUE}
+            enforced = bool(json.loads(strip_think(reply.content or "")) == {"answer": _PROBE_VALUE})
         except json.JSONDecodeError:
             enforced = False
         if not enforced:
