@@ -48,7 +48,9 @@ class FaultProxy:
                     proxy.log.append({"path": self.path, "action": action, "body": json.loads(body or b"{}")})
                     proxy.seen_headers.append(dict(self.headers))
                 if action in ("429", "500"):
-                    payload = json.dumps({"error": {"message": f"injected {action}", "type": "injected"}}).encode()
+                    payload = json.dumps(
+                        {"error": {"message": f"injected {action}", "type": "injected"}}
+                    ).encode()
                     self.send_response(int(action))
                     if action == "429":
                         self.send_header("Retry-After", "0.2")
@@ -86,13 +88,18 @@ class FaultProxy:
                 conn.close()
                 if action == "badjson" and response.status == 200:
                     data = json.loads(payload)
-                    data["choices"][0]["message"]["content"] = json.dumps({"tldr": "", "tags": {"contribution": "x"}})
+                    data["choices"][0]["message"]["content"] = json.dumps(
+                        {"tldr": "", "tags": {"contribution": "x"}}
+                    )
                     payload = json.dumps(data).encode()
                 if response.status == 200 and action != "truncate" and self.command == "POST":
                     usage = json.loads(payload).get("usage") or {}
                     with proxy.lock:
                         proxy.delivered_usage.append(
-                            {"input": usage.get("prompt_tokens", 0), "output": usage.get("completion_tokens", 0)}
+                            {
+                                "input": usage.get("prompt_tokens", 0),
+                                "output": usage.get("completion_tokens", 0),
+                            }
                         )
                 self.send_response(response.status)
                 self.send_header("Content-Type", "application/json")

@@ -21,7 +21,7 @@ import openai
 
 from papersum.llm_request import DEFAULT_LIMITS, OutputMode, SchemaLimits
 from papersum.models import Paper, Provenance
-from papersum.pricing import Budget, PriceTable, load_price_table
+from papersum.pricing import Budget, BudgetExceededError, PriceTable, load_price_table
 from papersum.prompts import PromptTemplate, load_prompt
 from papersum.providers.base import Provider, ProviderError, ProviderResult
 from papersum.providers.ratelimit import RateLimiter, RetryPolicy, parse_retry_after
@@ -127,6 +127,7 @@ class OpenAIProvider(Provider):
         )
         self._mode = OutputMode.json_schema
         self._probe_pending = probe
+        self._budget_warned = False
         self._probe_lock = threading.Lock()
         self._stats_lock = threading.Lock()
         self.stats: dict[str, float] = {
@@ -183,6 +184,12 @@ class OpenAIProvider(Provider):
             return self._failed(paper, str(exc), exc.usage, exc.raw_output, started)
         except TransientFailureError as exc:
             return self._failed(paper, str(exc), Usage(attempts=1), None, started)
+        except BudgetExceededError as exc:
+            # Not sent: the paper gets an error (never cached), so a re-run with more budget resumes.
+            if not self._budget_warned:
+                self._budget_warned = True
+                log.warning("%s; remaining papers are not sent", exc)
+            return ProviderResult(provenance=self._provenance("not-sent", Usage(), started), error=str(exc))
         return ProviderResult(
             summary=result.summary,
             provenance=self._provenance(result.mode, result.usage, started),
