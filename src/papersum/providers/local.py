@@ -16,12 +16,19 @@ from papersum.llm_request import SchemaLimits
 from papersum.models import Paper
 from papersum.providers.base import Provider, ProviderError, ProviderResult
 from papersum.providers.openai_provider import DUMMY_KEY, OpenAIProvider
+from papersum.taxonomy import category_names
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # Tight bounds keep a small model from rambling until max_tokens; "This paper" is a grammar prefill
 # for the TL;DR (the issue measured SciTLDR ROUGE-1 34 -> 38 for SmolLM2 with it).
+# Categories are constrained to real arXiv ids (free text got "1.1.1.1..." from SmolLM2).
 LOCAL_LIMITS = SchemaLimits(
-    tldr_chars=300, phrase_chars=40, max_items=4, why_chars=200, tldr_prefix="This paper"
+    tldr_chars=300,
+    phrase_chars=40,
+    max_items=4,
+    why_chars=200,
+    tldr_prefix="This paper",
+    category_ids=tuple(sorted(category_names())),
 )
 
 

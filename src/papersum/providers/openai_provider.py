@@ -110,9 +110,13 @@ class OpenAIProvider(Provider):
         self._model = model
         self.base_url = base_url or "https://api.openai.com/v1"
         self.template = load_prompt(prompt) if isinstance(prompt, str) else prompt
-        self.params: dict[str, Any] = {"max_tokens": max_tokens, "temperature": temperature}
-        if seed is not None:
-            self.params["seed"] = seed
+        if _is_reasoning_model(model):
+            # o-series and gpt-5 take max_completion_tokens (reasoning included) and no temperature.
+            self.params: dict[str, Any] = {"max_completion_tokens": max_tokens}
+        else:
+            self.params = {"max_tokens": max_tokens, "temperature": temperature}
+            if seed is not None:
+                self.params["seed"] = seed
         self.params.update(extra_params or {})
         self.limits = limits
         self.max_attempts = max_attempts
@@ -311,7 +315,7 @@ class OpenAIProvider(Provider):
 
     def _send(self, body: dict[str, Any]) -> ChatReply:
         """One logical request: pacing, budget, and retries of transient failures."""
-        max_out = int(body.get("max_tokens", self.params["max_tokens"]))
+        max_out = int(body.get("max_tokens") or body.get("max_completion_tokens") or 0)
         prompt_tokens = count_chat_tokens(body["messages"], self._model)
         worst = self.prices.cost(self._model, prompt_tokens, max_out) or 0.0
         self.budget.reserve(worst)
@@ -369,6 +373,11 @@ class OpenAIProvider(Provider):
             )
         finally:
             self.budget.settle(worst, actual)
+
+
+def _is_reasoning_model(model: str) -> bool:
+    name = model.rsplit("/", 1)[-1]
+    return name.startswith(("o1", "o3", "o4", "gpt-5"))
 
 
 def _to_reply(response: Any) -> ChatReply:
