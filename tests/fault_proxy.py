@@ -4,7 +4,8 @@ Each incoming request takes the next action from a script: "ok" forwards it; "42
 answer with that status (429 with Retry-After); "timeout" stalls past the client's timeout;
 "truncate" forwards, then sends only half the body; "badjson" forwards, then swaps the model's
 answer for JSON that violates the schema (usage kept, so it is billed like a real answer);
-"strip_format" forwards without response_format (a server that ignores it).
+"strip_format" forwards without response_format (a server that ignores it); "reject_schema"
+answers 400 (a server without json_schema support); "echo_auth" answers 401 quoting the key.
 """
 
 from __future__ import annotations
@@ -54,6 +55,16 @@ class FaultProxy:
                     self.send_response(int(action))
                     if action == "429":
                         self.send_header("Retry-After", "0.2")
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                if action == "reject_schema":  # a server without json_schema support
+                    payload = json.dumps(
+                        {"error": {"message": "response_format json_schema unsupported"}}
+                    ).encode()
+                    self.send_response(400)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()

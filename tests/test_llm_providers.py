@@ -130,6 +130,21 @@ def test_probe_warns_when_server_ignores_response_format(
         assert provider.mode.value == "json_object"
 
 
+def test_rejected_json_schema_degrades_to_json_object_for_the_rest_of_the_run(llm_server: str) -> None:
+    with (
+        FaultProxy(llm_server, ["reject_schema"]) as proxy,
+        provider_for(proxy.base_url, probe=False, max_attempts=2, max_tokens=80) as provider,
+    ):
+        result = provider.execute(PAPERS[1])
+        assert provider.mode.value == "json_object"
+        sent = [entry["body"].get("response_format", {}).get("type") for entry in proxy.log]
+        assert sent == ["json_schema", "json_object"]
+        schema_in_prompt = proxy.log[1]["body"]["messages"][0]["content"]
+        assert '"additionalProperties":false' in schema_in_prompt
+        assert result.provenance.attempts == 2
+        assert result.summary is not None or "json_object" in (result.error or "")
+
+
 def test_all_attempts_failing_gives_an_error_with_usage_or_an_offline_fallback(llm_server: str) -> None:
     from papersum.providers.offline import OfflineProvider
 
