@@ -27,6 +27,7 @@ from papersum.providers.base import Provider, ProviderError, ProviderResult
 from papersum.providers.ratelimit import RateLimiter, RetryPolicy, parse_retry_after
 from papersum.providers.structured import (
     ChatReply,
+    RequestFailedError,
     ResponseFormatRejectedError,
     StructuredOutputError,
     Usage,
@@ -65,7 +66,7 @@ _SDK_PARAMS = frozenset(
 )
 
 
-class TransientFailureError(Exception):
+class TransientFailureError(RequestFailedError):
     """Retries on 429/5xx/timeouts were exhausted for one request."""
 
 
@@ -185,15 +186,10 @@ class OpenAIProvider(Provider):
                 limits=self.limits,
             )
         except StructuredOutputError as exc:
-            return self._failed(paper, str(exc), exc.usage, exc.raw_output, started)
-        except TransientFailureError as exc:
-            return self._failed(paper, str(exc), Usage(attempts=1), None, started)
-        except BudgetExceededError as exc:
-            # Not sent: the paper gets an error (never cached), so a re-run with more budget resumes.
-            if not self._budget_warned:
+            if isinstance(exc.__cause__, BudgetExceededError) and not self._budget_warned:
                 self._budget_warned = True
-                log.warning("%s; remaining papers are not sent", exc)
-            return ProviderResult(provenance=self._provenance("not-sent", Usage(), started), error=str(exc))
+                log.warning("%s; papers that could exceed it are not sent", exc)
+            return self._failed(paper, str(exc), exc.usage, exc.raw_output, started)
         return ProviderResult(
             summary=result.summary,
             provenance=self._provenance(result.mode, result.usage, started),
@@ -291,8 +287,8 @@ class OpenAIProvider(Provider):
         except ResponseFormatRejectedError:
             self._degrade(OutputMode.json_schema)
             return False
-        except TransientFailureError as exc:
-            log.warning("response_format probe failed (%s); assuming json_schema works", exc)
+        except RequestFailedError as exc:
+            log.warning("response_format probe not completed (%s); assuming json_schema works", exc)
             return True
         try:
             enforced = bool(json.loads(strip_think(reply.content or "")) == {"answer": _PROBE_VALUE})
