@@ -30,7 +30,7 @@ _STYLE_BLOCK = """<style>
 @media (prefers-color-scheme: dark) {
   .ps-body, .ps-outer { background:#0f1216 !important; }
   .ps-card { background:#181c22 !important; color:#e3e6ea !important; }
-  .ps-card h1, .ps-card h2, .ps-card p, .ps-card td, .ps-card li { color:#e3e6ea !important; }
+  .ps-card h1, .ps-card h2, .ps-card h3, .ps-card p, .ps-card td, .ps-card li { color:#e3e6ea !important; }
   .ps-muted { color:#9aa5b1 !important; }
   .ps-link { color:#8ea2ff !important; }
   .ps-chip { background:#262c36 !important; color:#c7d0ff !important; border-color:#343b47 !important; }
@@ -92,7 +92,8 @@ def group_anchor(index: int, group: DigestGroup) -> str:
 
 
 def _row(content: str, *, padding: str = "20px 28px", extra: str = "") -> str:
-    return f'<tr><td class="ps-pad" style="padding:{padding};{_WRAP}{extra}">\n{content}\n</td></tr>'
+    classes = "ps-pad ps-rule" if f"solid {_RULE}" in extra else "ps-pad"
+    return f'<tr><td class="{classes}" style="padding:{padding};{_WRAP}{extra}">\n{content}\n</td></tr>'
 
 
 def _preheader(digest: Digest) -> str:
