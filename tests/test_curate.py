@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from digest_samples import annotation, sample_annotations
-from papersum.curate import Curation, SeenStore, curate, group_by_keyword, keyword_score, paper_key
+from papersum.curate import Curation, SeenStore, curate, keyword_score, paper_key
+from papersum.digest import build_digest
 from papersum.models import Annotation
 
 
@@ -93,12 +94,21 @@ def test_keyword_score_weights() -> None:
 
 
 def test_group_by_keyword_uses_the_most_shared_keyword() -> None:
-    groups = group_by_keyword(_papers())
-    assert [(label, [item.paper_id for item in members]) for label, members in groups] == [
-        ("graph neural networks", ["2401.00001v1", "2401.00004"]),
-        ("llm", ["2401.00003"]),
-        ("segmentation", ["2401.00002"]),
+    untagged = annotation("2401.00005", "No keywords", "Nothing.", categories=[], keywords=[])
+    digest = build_digest([*_papers(), untagged], group_by="keyword", day=date(2026, 11, 27))
+    assert [(group.label, [item.paper_id for item in group.annotations]) for group in digest.groups] == [
+        ("Graph neural networks", ["2401.00001v1", "2401.00004"]),
+        ("LLM", ["2401.00003"]),
+        ("Segmentation", ["2401.00002"]),
+        ("Other", ["2401.00005"]),
     ]
+
+
+def test_none_grouping_and_top_keep_the_ranked_order() -> None:
+    ranked = curate(_papers(), Curation(include=("graph", "gan"))).kept
+    digest = build_digest(ranked, group_by="none", top=2, day=date(2026, 11, 27))
+    assert [group.label for group in digest.groups] == ["All papers"]
+    assert [item.paper_id for item in digest.groups[0].annotations] == ["2401.00004", "2401.00001v1"]
 
 
 def test_seen_store_round_trip_and_new_only(tmp_path: Path) -> None:

@@ -10,10 +10,12 @@ from html.parser import HTMLParser
 import pytest
 
 from digest_samples import HOSTILE_TITLE, LONG_WORD, assert_golden, sample_annotations, sample_digest
+from papersum.errors import UsageError
+from papersum.render import extension, parse_formats
 from papersum.render.csv import COLUMNS, render_csv
 from papersum.render.feed import paper_guid, render_rss
 from papersum.render.html import render_html
-from papersum.render.registry import parse_formats
+from papersum.render.markdown import render_markdown
 from papersum.render.safe import csv_cell, escape_markdown, markdown_url, safe_url
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -171,8 +173,9 @@ def test_csv_cell_blocks_formulas(value: str) -> None:
 
 
 def test_registry_parses_format_lists() -> None:
-    assert [fmt.name for fmt in parse_formats("html, rss,html")] == ["html", "rss"]
-    with pytest.raises(ValueError, match="unknown format 'pdf'"):
+    assert parse_formats("html, rss,csv,html") == ["html", "rss", "csv"]
+    assert [extension(name) for name in ("html", "csv", "rss")] == ["html", "csv", "xml"]
+    with pytest.raises(UsageError, match="unknown format 'pdf'"):
         parse_formats("html,pdf")
 
 
@@ -182,3 +185,21 @@ def test_untitled_and_url_less_papers_render() -> None:
         update={"groups": [sample_digest().groups[0].model_copy(update={"annotations": [annotation]})]}
     )
     assert "Untitled paper (2401.00001v2)" in render_html(digest)
+
+
+def test_markdown_golden() -> None:
+    assert_golden("newsletter.md", render_markdown(sample_digest()))
+
+
+def test_markdown_renders_hostile_text_as_text() -> None:
+    # CommonMark with raw HTML enabled: the most permissive way a reader could render the file.
+    markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py comes with rich")
+    page = markdown_it.MarkdownIt("commonmark").render(render_markdown(sample_digest()))
+    parsed = _parse(page)
+    assert {tag for tag, _ in parsed.tags} & {"script", "img", "iframe"} == set()
+    hrefs = [attrs.get("href") or "" for tag, attrs in parsed.tags if tag == "a"]
+    assert all(href.startswith(("https://", "#")) for href in hrefs), hrefs
+    text = "".join(parsed.text)
+    assert "[click me](javascript:alert(1))" in text
+    assert HOSTILE_TITLE.replace("\u202e", "") in text
+    assert not set(page) & set(BIDI)

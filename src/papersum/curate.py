@@ -116,33 +116,21 @@ def curate(annotations: Iterable[Annotation], curation: Curation) -> CurationRes
     return CurationResult(kept=ranked, scoring=scoring, scores=scores, dropped=dropped)
 
 
+OTHER_KEYWORD = "other"
+
+
+def keyword_frequency(annotations: Iterable[Annotation]) -> Counter[str]:
+    """How many papers carry each (lowercased) keyword."""
+    return Counter(
+        word.lower() for item in annotations if item.tags for word in {k.lower() for k in item.tags.keywords}
+    )
+
+
 def primary_keyword(annotation: Annotation, frequency: Counter[str]) -> str | None:
     """The paper's keyword that is most common across the digest (ties: the paper's own order)."""
     if annotation.tags is None or not annotation.tags.keywords:
         return None
     return max(annotation.tags.keywords, key=lambda word: frequency[word.lower()])
-
-
-def group_by_keyword(annotations: Sequence[Annotation]) -> list[tuple[str, list[Annotation]]]:
-    """Groups keyed by each paper's most shared keyword, biggest first; papers without one last."""
-    frequency: Counter[str] = Counter(
-        word.lower() for item in annotations if item.tags for word in set(item.tags.keywords)
-    )
-    groups: dict[str, list[Annotation]] = {}
-    labels: dict[str, str] = {}
-    leftovers: list[Annotation] = []
-    for annotation in annotations:
-        keyword = primary_keyword(annotation, frequency)
-        if keyword is None:
-            leftovers.append(annotation)
-            continue
-        groups.setdefault(keyword.lower(), []).append(annotation)
-        labels.setdefault(keyword.lower(), keyword)
-    ordered = sorted(groups.items(), key=lambda pair: (-len(pair[1]), pair[0]))
-    result = [(labels[key], members) for key, members in ordered]
-    if leftovers:
-        result.append(("other", leftovers))
-    return result
 
 
 def default_cache_dir() -> Path:

@@ -16,6 +16,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid, parseaddr
 from html.parser import HTMLParser
 
+from papersum.errors import PapersumError
+
 PASSWORD_ENV = "PAPERSUM_SMTP_PASSWORD"
 DEFAULT_SUBJECT = "Paper digest"
 
@@ -23,7 +25,7 @@ _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "li", "tr", "table", "ul", "o
 _SKIP_TAGS = {"head", "style", "script", "title", "svg"}
 
 
-class SendError(Exception):
+class SendError(PapersumError):
     """The message could not be built or delivered; the text says why, without secrets."""
 
 
