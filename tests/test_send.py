@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
-import ssl
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -21,6 +18,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from digest_samples import HOSTILE_TITLE, sample_digest
 from papersum.render.html import render_html
 from papersum.send import SendError, SmtpSettings, build_message, html_to_text, send_message
+from tls_support import make_certificate, server_context
 
 USER, PASSWORD = "digest-bot", "s3cret-Pa55"
 
@@ -58,41 +56,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1, made with the openssl CLI at test time."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl CLI not found: cannot make a test certificate (cryptography is not installed)")
-    directory = tmp_path_factory.mktemp("tls")
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        [
-            openssl,
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1,DNS:localhost",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
-
-
-def _server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(str(certificate[0]), str(certificate[1]))
-    return context
+    return make_certificate(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture
@@ -171,7 +135,7 @@ def test_starttls_with_login(certificate: tuple[Path, Path], html_digest: str) -
         inbox,
         hostname="127.0.0.1",
         port=port,
-        tls_context=_server_context(certificate),
+        tls_context=server_context(certificate),
         require_starttls=True,
         auth_required=True,
         authenticator=_authenticator,
@@ -217,7 +181,7 @@ def test_starttls_with_login(certificate: tuple[Path, Path], html_digest: str) -
 
 def test_implicit_tls(certificate: tuple[Path, Path], html_digest: str) -> None:
     inbox, port = Inbox(), _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=_server_context(certificate))
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=server_context(certificate))
     controller.start()
     try:
         message = build_message(html_digest, sender="d@example.org", recipients=["a@example.org"])

@@ -14,6 +14,7 @@ from datetime import date
 
 from papersum.models import Annotation, Digest, DigestGroup, TagCount
 from papersum.render.safe import clean_text, escape_html, safe_url, slug
+from papersum.taxonomy import UNCATEGORISED
 
 MAX_AUTHORS = 3
 MAX_KEYWORD_CHIPS = 5
@@ -164,11 +165,17 @@ def _header(digest: Digest) -> str:
 
 
 def _chart_data(digest: Digest) -> tuple[str, list[TagCount]]:
-    for heading, counts in (
-        ("Top categories", digest.top_categories),
+    # The first distribution with at least two bars: one bar ("Uncategorised 58") says nothing.
+    categories = [item for item in digest.top_categories if item.tag != UNCATEGORISED]
+    candidates = (
+        ("Top categories", categories),
         ("Top keywords", digest.top_keywords),
         ("Contributions", digest.contributions),
-    ):
+    )
+    for heading, counts in candidates:
+        if len(counts) >= 2:
+            return heading, counts[:MAX_CHART_BARS]
+    for heading, counts in candidates:
         if counts:
             return heading, counts[:MAX_CHART_BARS]
     return "", []
@@ -176,21 +183,21 @@ def _chart_data(digest: Digest) -> tuple[str, list[TagCount]]:
 
 def tag_chart_svg(counts: list[TagCount]) -> str:
     """Horizontal bars as inline SVG; scales to the column width through its viewBox."""
-    row_height, label_width, width = 24, 170, 440
+    row_height, label_width, width = 24, 150, 380
     bar_space = width - label_width - 48
     peak = max((item.count for item in counts), default=1) or 1
     height = row_height * len(counts) + 4
     names = ", ".join(f"{clean_text(item.label or item.tag)} {item.count}" for item in counts)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" viewBox="0 0 {width} {height}" '
-        f'style="display:block;width:100%;max-width:440px;height:auto;" aria-label="{escape_html(names)}">'
+        f'style="display:block;width:100%;max-width:480px;height:auto;" aria-label="{escape_html(names)}">'
     ]
     for row, item in enumerate(counts):
         y = row * row_height + 4
         bar = max(2, round(bar_space * item.count / peak))
         label = clean_text(item.label or item.tag)
-        if len(label) > 26:
-            label = label[:25] + "…"
+        if len(label) > 22:
+            label = label[:21] + "…"
         parts.append(
             f'<text class="ps-svgtext" x="{label_width - 8}" y="{y + 15}" text-anchor="end" '
             f'font-family="{_FONT}" font-size="13" fill="{_TEXT}">{escape_html(label)}</text>'
