@@ -17,7 +17,7 @@ from papersum.render.safe import clean_text, escape_html, safe_url, slug
 from papersum.taxonomy import UNCATEGORISED
 
 MAX_AUTHORS = 3
-MAX_KEYWORD_CHIPS = 5
+MAX_KEYWORD_CHIPS = 4
 MAX_CHART_BARS = 8
 
 _FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
@@ -243,19 +243,19 @@ def _chips(annotation: Annotation) -> str:
     tags = annotation.tags
     if tags is None:
         return ""
+    # Kept short: chips repeat ~6 times per paper and Gmail clips emails over 102 KB. Wrapping
+    # (overflow-wrap) is inherited from the row, so a long keyword still breaks inside its chip.
     chip_style = (
-        "display:inline-block;margin:0 6px 6px 0;padding:2px 9px;border-radius:999px;font-size:12px;"
-        f"line-height:18px;border:1px solid #d9def8;background:#eef1ff;color:{_ACCENT};{_WRAP}"
+        "display:inline-block;margin:0 4px 6px 0;padding:1px 8px;border-radius:9px;font-size:12px;"
+        f"background:#eef1ff;color:{_ACCENT}"
     )
-    contribution_style = (
-        chip_style.replace("#eef1ff", "#e8f6ee").replace("#d9def8", "#cbe9d7").replace(_ACCENT, "#1f7a4d")
-    )
+    contribution_style = chip_style.replace("#eef1ff", "#e3f4ea").replace(_ACCENT, "#1f7a4d")
     chips = [
         f'<span class="ps-chip" style="{contribution_style}">{escape_html(tags.contribution.value)}</span>'
     ]
     labels: Iterable[str] = [*tags.categories, *tags.keywords[:MAX_KEYWORD_CHIPS]]
     chips += [
-        f'<span class="ps-chip" dir="auto" style="{chip_style}">{escape_html(label)}</span>'
+        f'<span class="ps-chip" style="{chip_style}">{escape_html(label)}</span>'
         for label in labels
     ]
     return f'<div style="margin-top:10px;">{"".join(chips)}</div>'
