@@ -254,10 +254,7 @@ def _chips(annotation: Annotation) -> str:
         f'<span class="ps-chip" style="{contribution_style}">{escape_html(tags.contribution.value)}</span>'
     ]
     labels: Iterable[str] = [*tags.categories, *tags.keywords[:MAX_KEYWORD_CHIPS]]
-    chips += [
-        f'<span class="ps-chip" style="{chip_style}">{escape_html(label)}</span>'
-        for label in labels
-    ]
+    chips += [f'<span class="ps-chip" style="{chip_style}">{escape_html(label)}</span>' for label in labels]
     return f'<div style="margin-top:10px;">{"".join(chips)}</div>'
 
 
