@@ -57,6 +57,7 @@ class _TextExtractor(HTMLParser):
         self.out: list[str] = []
         self._skip: list[str] = []
         self._href: list[str | None] = []
+        self._chips = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -72,12 +73,17 @@ class _TextExtractor(HTMLParser):
             return
         if tag in _BLOCK_TAGS:
             self.out.append("\n")
+            self._chips = 0
         if tag in {"h1", "h2"}:
             self.out.append("\n")
         if tag == "li":
             self.out.append("- ")
         if tag == "a":
             self._href.append(values.get("href"))
+        if tag == "span" and "ps-chip" in (values.get("class") or ""):
+            # Tag chips sit side by side in HTML; in text they need words between them.
+            self.out.append("Tags: " if self._chips == 0 else " · ")
+            self._chips += 1
 
     def handle_endtag(self, tag: str) -> None:
         if self._skip:
@@ -88,7 +94,7 @@ class _TextExtractor(HTMLParser):
             href = self._href.pop()
             if href and href.startswith(("http://", "https://")):
                 self.out.append(f" <{href}>")
-        if tag in _BLOCK_TAGS:
+        if tag in _BLOCK_TAGS and tag != "li":
             self.out.append("\n")
 
     def handle_data(self, data: str) -> None:
