@@ -134,15 +134,17 @@ class _DomTags(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
-def _screenshot_stats(path: Path) -> tuple[int, float]:
-    """(distinct colours, share of pixels that differ from the top-left pixel)."""
+def _screenshot_stats(path: Path) -> tuple[int, float, float]:
+    """(distinct colours, share of pixels unlike the top-left pixel, mean brightness 0-255)."""
     image_module = pytest.importorskip("PIL.Image", reason="Pillow decodes the screenshot (matplotlib dep)")
     with image_module.open(path) as image:
         rgb = image.convert("RGB")
         colours = rgb.getcolors(maxcolors=1 << 22) or []
         background = rgb.getpixel((0, 0))
+        pixels = rgb.width * rgb.height
         differing = sum(count for count, colour in colours if colour != background)
-        return len(colours), differing / (rgb.width * rgb.height)
+        brightness = sum(count * sum(colour) / 3 for count, colour in colours) / pixels
+        return len(colours), differing / pixels, brightness
 
 
 @pytest.mark.parametrize("which", ["hostile sample", "seeds"])
@@ -186,9 +188,11 @@ def test_screenshot_is_not_blank(tmp_path: Path, size: tuple[int, int], dark: bo
         tmp_path, *flags, f"--screenshot={shot}", f"--window-size={size[0]},{size[1]}", target.as_uri()
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    colours, ink = _screenshot_stats(shot)
+    colours, ink, brightness = _screenshot_stats(shot)
     assert colours > 100, f"only {colours} colours: looks blank"
     assert ink > 0.05, f"only {ink:.1%} of pixels differ from the background"
+    # The dark-mode <style> really applies (and the light page really is light).
+    assert brightness < 90 if dark else brightness > 200, brightness
 
 
 def seed_digest() -> Digest:
