@@ -203,3 +203,29 @@ def test_markdown_renders_hostile_text_as_text() -> None:
     assert "[click me](javascript:alert(1))" in text
     assert HOSTILE_TITLE.replace("\u202e", "") in text
     assert not set(page) & set(BIDI)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        'https://evil.example/"><script>window.__xss=1</script>',
+        "https://evil.example/' onmouseover='window.__xss=1",
+        "https://evil.example/a)](javascript:alert(1))",
+    ],
+)
+def test_urls_cannot_break_out_of_attributes_or_links(url: str) -> None:
+    paper = sample_annotations()[0].model_copy(update={"url": url})
+    group = sample_digest().groups[0].model_copy(update={"annotations": [paper]})
+    digest = sample_digest().model_copy(update={"groups": [group], "failed": []})
+    parsed = _parse(render_html(digest))
+    assert "script" not in {tag for tag, _ in parsed.tags}
+    assert all(not name.startswith("on") for _, attrs in parsed.tags for name in attrs)
+    hrefs = [attrs["href"] for tag, attrs in parsed.tags if tag == "a" and attrs.get("href", "#")[0] != "#"]
+    assert hrefs in ([], [url])  # kept whole inside the attribute, or dropped
+    markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py comes with rich")
+    page = markdown_it.MarkdownIt("commonmark").render(render_markdown(digest))
+    md_tags = _parse(page).tags
+    assert "script" not in {tag for tag, _ in md_tags}
+    assert all(not (attrs.get("href") or "").startswith("javascript") for _, attrs in md_tags)
+    root = ET.fromstring(render_rss(digest).encode("utf-8"))
+    assert [item.findtext("link") for item in root.iter("item")] in ([None], [url])
