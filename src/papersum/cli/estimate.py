@@ -58,11 +58,11 @@ def estimate(
     say(f"{result.papers} papers, model {result.model} (tokenizer {result.encoding}), prompt {template.hash}")
     say(f"  input tokens:   {result.input_tokens:,}")
     say(
-        f"  output tokens:  ~{result.expected_output_tokens:,} expected, {result.max_output_tokens:,} at most"
+        f"  output tokens:  ~{result.expected_output_tokens:,} expected, {result.max_output_tokens:,} if every answer hits max_tokens"
     )
     say(
         f"  cost:           ~{_money(result.expected_cost_usd)} expected, "
-        f"{_money(result.max_cost_usd)} at most"
+        f"{_money(result.max_cost_usd)} if every answer hits max_tokens (re-asks not included)"
     )
     say(f"  prices as of {result.prices_as_of} from {result.price_source}")
     if out is not None:
