@@ -58,7 +58,8 @@ def estimate(
     say(f"{result.papers} papers, model {result.model} (tokenizer {result.encoding}), prompt {template.hash}")
     say(f"  input tokens:   {result.input_tokens:,}")
     say(
-        f"  output tokens:  ~{result.expected_output_tokens:,} expected, {result.max_output_tokens:,} if every answer hits max_tokens"
+        f"  output tokens:  ~{result.expected_output_tokens:,} expected, "
+        f"{result.max_output_tokens:,} if every answer hits max_tokens"
     )
     say(
         f"  cost:           ~{_money(result.expected_cost_usd)} expected, "
