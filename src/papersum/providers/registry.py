@@ -40,7 +40,7 @@ def _llm_options(settings: Any, options: dict[str, Any]) -> dict[str, Any]:
         except ValueError:
             raise UsageError(f"PAPERSUM_RPM / PAPERSUM_TPM must be numbers (got {rpm!r}, {tpm!r})") from None
     # Schema bounds: "full" (the model's maxima, for API models) or "compact" (small local models).
-    profile = getattr(settings, "schema", None) or os.environ.get("PAPERSUM_SCHEMA")
+    profile = getattr(settings, "schema_profile", None) or os.environ.get("PAPERSUM_SCHEMA")
     if profile:
         from papersum.llm_request import COMPACT_MAX_TOKENS, SCHEMA_PROFILES
 
