@@ -76,7 +76,8 @@ def test_keyphrase_f1_at_k_stemmed_match_and_duplicates() -> None:
     predicted = ["Neural Networks", "neural network", "multi-step matrix game", "ship control", "foo"]
     gold = ["neural networks", "multistep matrix game", "multi-step matrix games", "ship controls", "bar"]
     # stemmed unique predictions: neural network, multi step matrix game, ship control, foo (dup dropped)
-    # stemmed unique gold (5): neural network, multistep matrix game, multi step matrix game, ship control, bar
+    # stemmed unique gold (5): neural network, multistep matrix game, multi step matrix game,
+    #   ship control, bar
     at10 = metrics.keyphrase_prf_at_k(predicted, gold, 10)
     assert (at10.precision, at10.recall) == pytest.approx((3 / 4, 3 / 5))
     assert at10.f1 == pytest.approx(2 * 0.75 * 0.6 / 1.35)
@@ -125,7 +126,9 @@ def test_normalise_entity() -> None:
 
 
 def test_entity_counts_and_micro() -> None:
-    counts = metrics.entity_counts(["CNN", "the image sequence", "Image-Sequence"], ["image sequence", "an algorithm"])
+    counts = metrics.entity_counts(
+        ["CNN", "the image sequence", "Image-Sequence"], ["image sequence", "an algorithm"]
+    )
     assert counts == metrics.Counts(tp=1, fp=1, fn=1)
     total = metrics.micro_prf([counts, metrics.Counts(tp=1, fp=0, fn=0)])
     assert (total.precision, total.recall) == pytest.approx((2 / 3, 2 / 3))

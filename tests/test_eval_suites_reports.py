@@ -18,7 +18,9 @@ from papersum.models import Annotation, Provenance, Tags
 REPO_DATA = Path(__file__).resolve().parents[1] / "evals" / "data"
 
 
-def _annotation(item: SuiteItem, *, tldr: str = "x", tags: Tags | None = None, error: str | None = None) -> Annotation:
+def _annotation(
+    item: SuiteItem, *, tldr: str = "x", tags: Tags | None = None, error: str | None = None
+) -> Annotation:
     provenance = Provenance(provider="test", model="hand", created_at=datetime(2026, 1, 1, tzinfo=UTC))
     if error:
         return Annotation.from_paper(item.paper, error=error, provenance=provenance)
@@ -69,14 +71,17 @@ def test_data_dir_env_and_missing_data(tmp_path: Path, monkeypatch: pytest.Monke
     with pytest.raises(EvalDataError, match=r"scitldr_a_dev\.jsonl.*--data-dir"):
         load_suite("scitldr")
     (tmp_path / "scitldr_a_dev.jsonl").write_text(
-        json.dumps({"id": "p1", "title": "T", "abstract": "A b c.", "tldrs": ["g"]}) + "\n\n", encoding="utf-8"
+        json.dumps({"id": "p1", "title": "T", "abstract": "A b c.", "tldrs": ["g"]}) + "\n\n",
+        encoding="utf-8",
     )
     assert [i.paper.id for i in load_suite("scitldr")] == ["p1"]
 
 
 def test_bad_record_names_file_line_and_field(tmp_path: Path) -> None:
     good = json.dumps({"id": "p1", "abstract": "A.", "keyphrases": ["a"]})
-    (tmp_path / "inspec_dev.jsonl").write_text(good + "\n" + json.dumps({"id": "p2", "abstract": "B."}) + "\n")
+    (tmp_path / "inspec_dev.jsonl").write_text(
+        good + "\n" + json.dumps({"id": "p2", "abstract": "B."}) + "\n"
+    )
     with pytest.raises(EvalDataError, match=r"inspec_dev\.jsonl:2: missing field 'keyphrases'"):
         load_suite("inspec", data_dir=tmp_path)
     (tmp_path / "inspec_dev.jsonl").write_text(json.dumps({"id": "p1", "abstract": "", "keyphrases": []}))
@@ -108,7 +113,9 @@ def test_scitldr_scoring_counts_failures_as_zero() -> None:
 
 def test_inspec_arxiv_scierc_scoring() -> None:
     inspec = load_suite("inspec", data_dir=REPO_DATA, limit=1)
-    scores = score_suite("inspec", inspec, [_annotation(inspec[0], tags=Tags(keywords=["Ship controls", "boats"]))])
+    scores = score_suite(
+        "inspec", inspec, [_annotation(inspec[0], tags=Tags(keywords=["Ship controls", "boats"]))]
+    )
     # gold has 9 keyphrases incl. "ship control": P 1/2, R 1/9
     assert scores.metrics["f1_at_10"] == pytest.approx(2 * 0.5 * (1 / 9) / (0.5 + 1 / 9))
 
@@ -123,7 +130,9 @@ def test_inspec_arxiv_scierc_scoring() -> None:
     assert scores.per_label["hep-th"]["f1"] == 0.0
 
     scierc = load_suite("scierc", data_dir=REPO_DATA, limit=1)
-    tags = Tags(tasks=["Dense reconstruction of both textured and texture-less surfaces"], datasets=["videos"])
+    tags = Tags(
+        tasks=["Dense reconstruction of both textured and texture-less surfaces"], datasets=["videos"]
+    )
     scores = score_suite("scierc", scierc, [_annotation(scierc[0], tags=tags)])
     # gold: 2 tasks + 1 method + 6 materials = 9; predicted 2, 1 hit
     assert scores.rows[0].counts == {"tp": 1, "fp": 1, "fn": 8}
@@ -180,7 +189,8 @@ def test_report_worst_first_markdown_and_round_trip(tmp_path: Path) -> None:
     assert "![rouge_distribution.png](rouge_distribution.png)" in md
     assert load_report(out) == report
     png = (out / "rouge_distribution.png").read_bytes()
-    assert png.startswith(b"\x89PNG") and len(png) > 5000
+    assert png.startswith(b"\x89PNG")
+    assert len(png) > 5000
 
 
 def test_load_report_errors(tmp_path: Path) -> None:
@@ -194,7 +204,12 @@ def test_load_report_errors(tmp_path: Path) -> None:
 def test_compare_two_runs(tmp_path: Path) -> None:
     items = load_suite("scitldr", data_dir=REPO_DATA, limit=4)
     weak = ["unrelated words entirely"] * 4
-    strong = [items[0].gold.tldrs[0], items[1].gold.tldrs[0], "unrelated words entirely", items[3].gold.tldrs[0]]
+    strong = [
+        items[0].gold.tldrs[0],
+        items[1].gold.tldrs[0],
+        "unrelated words entirely",
+        items[3].gold.tldrs[0],
+    ]
     run_a, _ = _scitldr_report(tmp_path, weak, "a")
     run_b, _ = _scitldr_report(tmp_path, strong, "b")
     comparison = compare_reports(run_a, run_b, top=5, resamples=200)
