@@ -10,6 +10,7 @@ from papersum import __version__
 from papersum.cli import cache as cache_commands
 from papersum.cli import digest as digest_commands
 from papersum.cli import run as run_commands
+from papersum.cli.eval import eval_app
 
 app = typer.Typer(
     name="papersum",
@@ -40,6 +41,7 @@ app.command("run")(run_commands.run)
 app.command("summarize")(run_commands.summarize)
 app.command("digest")(digest_commands.digest)
 app.add_typer(cache_commands.cache_app, name="cache")
+app.add_typer(eval_app, name="eval")
 
 
 def main() -> None:

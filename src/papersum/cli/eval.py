@@ -9,6 +9,15 @@ from typing import Annotated
 
 import typer
 
+from papersum.cli.common import (
+    BaseUrlOpt,
+    ConcurrencyOpt,
+    ModelOpt,
+    NoCacheOpt,
+    ProviderOpt,
+    QuietOpt,
+    user_errors,
+)
 from papersum.evals.suites import SUITES
 
 eval_app = typer.Typer(
@@ -21,13 +30,6 @@ eval_app = typer.Typer(
     no_args_is_help=True,
 )
 
-ProviderOpt = Annotated[
-    str | None,
-    typer.Option("--provider", "-p", help="Provider to evaluate (offline, local, openai). Default: offline."),
-]
-ModelOpt = Annotated[
-    str | None, typer.Option("--model", "-m", help="Model name or GGUF path for the provider.")
-]
 LimitOpt = Annotated[
     int | None, typer.Option("--limit", "-n", min=1, help="Only the first N papers of the suite.")
 ]
@@ -36,7 +38,8 @@ OutOpt = Annotated[
     typer.Option(
         "--out",
         "-o",
-        help="Run directory for report.md/report.json/plots. Default: evals/runs/<suite>-<provider>-<time>/.",
+        help="Run directory for report.md, report.json and plots. "
+        "Default: evals/runs/<suite>-<provider>-<time>/.",
     ),
 ]
 DataDirOpt = Annotated[
@@ -46,7 +49,6 @@ DataDirOpt = Annotated[
         help="Directory with the dev .jsonl files. Default: $PAPERSUM_EVAL_DATA, ./evals/data, the repo's.",
     ),
 ]
-ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, help="Papers processed in parallel.")]
 RepeatOpt = Annotated[
     bool,
     typer.Option(
@@ -55,13 +57,6 @@ RepeatOpt = Annotated[
     ),
 ]
 PlotsOpt = Annotated[bool, typer.Option("--plots/--no-plots", help="Write PNG plots next to the report.")]
-
-DEFAULT_PROVIDER = "offline"
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
 
 
 def _command_line(suite: str, options: dict[str, object]) -> str:
@@ -79,95 +74,113 @@ def run_suite_command(
     *,
     provider: str | None,
     model: str | None,
+    base_url: str | None,
     limit: int | None,
     out: Path | None,
     data_dir: Path | None,
-    concurrency: int,
+    concurrency: int | None,
     repeat: bool,
     plots: bool,
+    no_cache: bool,
+    quiet: bool,
 ) -> None:
     # Imported here so `papersum --help` does not pay for the pipeline, providers and rouge-score.
     from papersum.cache import ResultCache
+    from papersum.cli.common import progress_bar, say
+    from papersum.config import load_settings
     from papersum.evals.report import headline_table
     from papersum.evals.runner import run_eval
-    from papersum.evals.suites import EvalDataError
-    from papersum.providers.base import ProviderError
-    from papersum.providers.registry import build_provider
+    from papersum.evals.suites import load_suite
+    from papersum.providers.registry import build_provider, default_provider
 
-    name = provider or DEFAULT_PROVIDER
-    options: dict[str, object] = {"--model": model} if model else {}
+    settings = load_settings(
+        provider=provider, model=model, base_url=base_url, concurrency=concurrency, no_cache=no_cache or None
+    )
+    name = settings.provider
+    if name is None:
+        name, why = default_provider(settings.base_url)
+        if not quiet:
+            say(f"Using provider '{name}': {why}.")
     command = _command_line(
         suite,
         {
             "--provider": name,
-            "--model": model,
+            "--model": settings.model,
+            "--base-url": settings.base_url,
             "--limit": limit,
             "--out": out,
             "--data-dir": data_dir,
-            "--concurrency": concurrency if concurrency != 1 else None,
             "--repeat": repeat,
             "--no-plots": not plots,
+            "--no-cache": settings.no_cache,
         },
     )
+    total = len(load_suite(suite, data_dir=data_dir, limit=limit)) * (2 if repeat else 1)
+    cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
     try:
-        backend = build_provider(name, **options)
-    except (ValueError, KeyError) as exc:
-        raise _fail(f"provider '{name}': {exc}", 2) from exc
-    except ProviderError as exc:
-        raise _fail(str(exc)) from exc
-    typer.echo(f"papersum eval {suite}: provider {backend.name} ({backend.model})", err=True)
-    try:
-        with backend:
+        with (
+            build_provider(
+                name, model=settings.model, base_url=settings.base_url, settings=settings
+            ) as backend,
+            progress_bar(f"eval {suite}", total, not quiet) as tick,
+        ):
             run = run_eval(
                 suite,
                 backend,
-                ResultCache.open(),
+                cache,
                 command=command,
                 data_dir=data_dir,
                 limit=limit,
                 out_dir=out,
-                concurrency=concurrency,
-                progress=True,
+                concurrency=settings.concurrency,
+                on_result=lambda _annotation: tick(),
                 repeat=repeat,
                 plots=plots,
             )
-    except EvalDataError as exc:
-        raise _fail(str(exc)) from exc
-    except ProviderError as exc:
-        raise _fail(f"provider {name}: {exc}") from exc
+    finally:
+        if cache is not None:
+            cache.close()
+    if quiet:
+        return
     report = run.report
-    typer.echo("", err=True)
-    for line in headline_table(report)[: 3 if not report.references else None]:
-        typer.echo(line, err=True)
-    errors = report.metrics.get("error_rate", 0.0)
-    typer.echo(
-        f"\n{report.meta.papers} papers, {report.meta.cached} from cache, error rate {100 * errors:.1f}%"
-        f"\nreport: {run.md_path}\n        {run.json_path}",
-        err=True,
+    say("")
+    for line in headline_table(report):
+        say(line)
+    say(
+        f"\n{report.meta.papers} papers ({report.meta.cached} from cache), "
+        f"error rate {100 * report.metrics.get('error_rate', 0.0):.1f}%, {report.meta.duration_s or 0:.1f} s"
     )
+    say(f"Wrote {run.md_path} and {run.json_path}")
 
 
 def _suite_command(suite: str) -> Callable[..., None]:
+    @user_errors
     def command(
         provider: ProviderOpt = None,
         model: ModelOpt = None,
+        base_url: BaseUrlOpt = None,
         limit: LimitOpt = None,
         out: OutOpt = None,
         data_dir: DataDirOpt = None,
-        concurrency: ConcurrencyOpt = 1,
+        concurrency: ConcurrencyOpt = None,
         repeat: RepeatOpt = False,
         plots: PlotsOpt = True,
+        no_cache: NoCacheOpt = False,
+        quiet: QuietOpt = False,
     ) -> None:
         run_suite_command(
             suite,
             provider=provider,
             model=model,
+            base_url=base_url,
             limit=limit,
             out=out,
             data_dir=data_dir,
             concurrency=concurrency,
             repeat=repeat,
             plots=plots,
+            no_cache=no_cache,
+            quiet=quiet,
         )
 
     command.__name__ = f"eval_{suite.replace('-', '_')}"
@@ -189,6 +202,7 @@ for _name, _spec in SUITES.items():
         "Example: papersum eval compare evals/runs/scitldr-offline-A evals/runs/scitldr-local-B"
     ),
 )
+@user_errors
 def compare(
     run_a: Annotated[Path, typer.Argument(help="Baseline run directory (an earlier --out).")],
     run_b: Annotated[Path, typer.Argument(help="Candidate run directory; deltas are B - A.")],
@@ -201,19 +215,17 @@ def compare(
     ] = None,
 ) -> None:
     """Compare two runs of the same suite (deltas are B - A)."""
-    from papersum.evals.compare import CompareError, compare_reports, render_comparison_markdown
-    from papersum.evals.report import ReportError, load_report
+    from papersum.cli.common import say
+    from papersum.evals.compare import compare_reports, render_comparison_markdown
+    from papersum.evals.report import load_report
 
-    try:
-        comparison = compare_reports(
-            load_report(run_a), load_report(run_b), top=top, resamples=resamples, seed=seed
-        )
-    except (ReportError, CompareError) as exc:
-        raise _fail(str(exc)) from exc
+    comparison = compare_reports(
+        load_report(run_a), load_report(run_b), top=top, resamples=resamples, seed=seed
+    )
     markdown = render_comparison_markdown(comparison)
     typer.echo(markdown)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "compare.md").write_text(markdown, encoding="utf-8")
         (out / "compare.json").write_text(comparison.model_dump_json(indent=2) + "\n", encoding="utf-8")
-        typer.echo(f"wrote {out / 'compare.md'} and {out / 'compare.json'}", err=True)
+        say(f"Wrote {out / 'compare.md'} and {out / 'compare.json'}")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from papersum.errors import PapersumError
 from papersum.evals import metrics
 from papersum.evals.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, paired_bootstrap
 from papersum.evals.report import Report, RunMeta, format_metric, table_cell
 from papersum.evals.scoring import main_statistic
 
 
-class CompareError(Exception):
+class CompareError(PapersumError):
     """The two runs cannot be compared (different suites, no papers in common)."""
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from papersum.errors import PapersumError
 from papersum.evals.references import REFERENCES, Reference
 from papersum.evals.scoring import PaperRow, SuiteScores
 
@@ -31,7 +32,7 @@ WORST_ROWS_IN_MARKDOWN = 15
 LABELS_IN_MARKDOWN = 30
 
 
-class ReportError(Exception):
+class ReportError(PapersumError):
     """A run directory has no readable report."""
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,14 +35,17 @@ def default_out_dir(suite: str, provider: str, now: datetime) -> Path:
 
 
 def annotate(
-    items: Sequence[SuiteItem], provider: Provider, cache: ResultCache, *, concurrency: int, progress: bool
+    items: Sequence[SuiteItem],
+    provider: Provider,
+    cache: ResultCache | None,
+    *,
+    concurrency: int = 1,
+    on_result: Callable[[Annotation], None] | None = None,
 ) -> list[Annotation]:
     """One annotation per suite item, in item order (a paper the pipeline skipped becomes an error)."""
     papers = [item.paper for item in items]
-    by_id = {
-        a.paper_id: a
-        for a in summarize_papers(papers, provider, cache, concurrency=concurrency, progress=progress)
-    }
+    stream = summarize_papers(papers, provider, cache, concurrency=concurrency, on_result=on_result)
+    by_id = {a.paper_id: a for a in stream}
     return [
         by_id.get(paper.id) or Annotation.from_paper(paper, error="no annotation returned by the pipeline")
         for paper in papers
@@ -53,33 +55,32 @@ def annotate(
 def run_eval(
     suite: str,
     provider: Provider,
-    cache: ResultCache,
+    cache: ResultCache | None,
     *,
     command: str,
     data_dir: Path | None = None,
     limit: int | None = None,
     out_dir: Path | None = None,
     concurrency: int = 1,
-    progress: bool = False,
+    on_result: Callable[[Annotation], None] | None = None,
     repeat: bool = False,
     plots: bool = True,
 ) -> EvalRun:
     """Evaluate `provider` on `suite` and write report.json, report.md (and plots) to `out_dir`.
 
-    With `repeat`, the same papers run a second time through a fresh, empty cache and the
-    run-to-run agreement metrics are added (what an LLM provider needs; offline is deterministic).
+    With `repeat`, the same papers run a second time without any cache and the run-to-run
+    agreement metrics are added (what an LLM provider needs; offline is deterministic).
+    `on_result` is called once per finished paper (progress bars), on both passes.
     """
     started = datetime.now(UTC)
     items = load_suite(suite, data_dir=data_dir, limit=limit)
     data_file = find_data_file(SUITES[suite], data_dir)
     clock = time.perf_counter()
-    annotations = annotate(items, provider, cache, concurrency=concurrency, progress=progress)
+    annotations = annotate(items, provider, cache, concurrency=concurrency, on_result=on_result)
     duration = time.perf_counter() - clock
     scores = score_suite(suite, items, annotations)
     if repeat:
-        with tempfile.TemporaryDirectory(prefix="papersum-eval-repeat-") as scratch:
-            fresh = ResultCache.open(directory=Path(scratch))
-            second = annotate(items, provider, fresh, concurrency=concurrency, progress=progress)
+        second = annotate(items, provider, None, concurrency=concurrency, on_result=on_result)
         scores.metrics |= agreement(annotations, second)
     meta = RunMeta(
         suite=suite,

@@ -14,12 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from papersum.errors import PapersumError
 from papersum.models import Paper
 
 DATA_DIR_ENV = "PAPERSUM_EVAL_DATA"
 
 
-class EvalDataError(Exception):
+class EvalDataError(PapersumError):
     """Eval data is missing or malformed; the message names the file, line and field."""
 
 
