@@ -125,3 +125,13 @@ def test_errors_are_one_line_with_exit_codes(tmp_path: Path, monkeypatch: pytest
     code, _, stderr = invoke("eval", "inspec", "-p", "offline")
     assert code == 1
     assert "nowhere" in stderr
+
+
+def test_table_lists_headline_metrics_with_commands(tmp_path: Path) -> None:
+    out = tmp_path / "scierc"
+    assert invoke("eval", "scierc", "-p", "offline", "-n", "5", "-o", str(out), "--no-plots")[0] == 0
+    code, stdout, stderr = invoke("eval", "table", str(out), str(out / "report.json"))
+    assert code == 0, stderr
+    rows = [line for line in stdout.splitlines() if line.startswith("| scierc |")]
+    assert len(rows) == 2 * 7  # precision, recall, f1, 3 per-type F1, error rate; twice
+    assert f"`papersum eval scierc --provider offline --limit 5 --out {out} --no-plots`" in rows[0]

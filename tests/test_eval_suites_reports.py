@@ -238,3 +238,31 @@ def test_label_plot_for_categories(tmp_path: Path) -> None:
     report = build_report(score_suite("arxiv", items, annotations), _meta("arxiv", len(items)))
     assert write_plots(report, tmp_path) == ["label_f1.png"]
     assert (tmp_path / "label_f1.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_schema_valid_rate_excludes_fallbacks_and_counts_retries() -> None:
+    items = load_suite("inspec", data_dir=REPO_DATA, limit=4)
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    annotations = [
+        _annotation(items[0]),
+        Annotation.from_paper(
+            items[1].paper,
+            tldr="t",
+            tags=Tags(),
+            provenance=Provenance(provider="openai", model="m", attempts=2, mode="reask", created_at=created),
+        ),
+        Annotation.from_paper(
+            items[2].paper,
+            tldr="t",
+            tags=Tags(),
+            provenance=Provenance(
+                provider="openai", model="m", attempts=3, mode="fallback", created_at=created
+            ),
+        ),
+        _annotation(items[3], error="invalid JSON after 3 attempts"),
+    ]
+    scores = score_suite("inspec", items, annotations)
+    assert scores.metrics["error_rate"] == pytest.approx(1 / 4)
+    assert scores.metrics["schema_valid_rate"] == pytest.approx(2 / 4)
+    assert scores.metrics["first_try_valid_rate"] == pytest.approx(1 / 4)
+    assert scores.metrics["fallback_rate"] == pytest.approx(1 / 4)

@@ -229,3 +229,21 @@ def compare(
         (out / "compare.md").write_text(markdown, encoding="utf-8")
         (out / "compare.json").write_text(comparison.model_dump_json(indent=2) + "\n", encoding="utf-8")
         say(f"Wrote {out / 'compare.md'} and {out / 'compare.json'}")
+
+
+@eval_app.command(
+    "table",
+    help=(
+        "Print the results table (suite, provider, papers, metric, value, command) of one or more runs as "
+        "Markdown, as kept in evals/RESULTS.md.\n\n"
+        "Example: papersum eval table evals/runs/scitldr-offline-* evals/runs/inspec-offline-*"
+    ),
+)
+@user_errors
+def table(
+    runs: Annotated[list[Path], typer.Argument(help="Run directories (earlier --out) or report.json files.")],
+) -> None:
+    """Results table of several runs."""
+    from papersum.evals.report import load_report, results_table
+
+    typer.echo(results_table([load_report(run) for run in runs]), nl=False)

@@ -198,3 +198,24 @@ def load_report(run_dir: Path) -> Report:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
         raise ReportError(f"{path}: field '{field}': {first['msg']}") from exc
+
+
+def results_table(reports: list[Report]) -> str:
+    """The evals/RESULTS.md table: one row per headline metric per run, with the reproducing command."""
+    lines = [
+        "| suite | provider (model) | papers | metric | value | command |",
+        "|---|---|---:|---|---:|---|",
+    ]
+    for report in reports:
+        meta = report.meta
+        names = HEADLINE.get(meta.suite, [report.main_metric])
+        extra = [n for n in ("unsupported_share", "length_ok_rate", "error_rate") if n in report.metrics]
+        extra += [n for n in report.metrics if n.startswith("agree_")]
+        for name in [*names, *extra]:
+            if name not in report.metrics:
+                continue
+            lines.append(
+                f"| {meta.suite} | {meta.provider} ({table_cell(meta.model, 40)}) | {meta.papers} | {name} | "
+                f"{format_metric(name, report.metrics[name])} | `{meta.command}` |"
+            )
+    return "\n".join(lines) + "\n"

@@ -46,14 +46,24 @@ def _tags(annotation: Annotation) -> Tags:
     return annotation.tags if annotation.ok and annotation.tags is not None else _empty_tags()
 
 
+def _schema_valid(annotation: Annotation) -> bool:
+    """The provider's own output validated: not a failure, not an offline fallback standing in for it."""
+    return annotation.ok and (annotation.provenance is None or annotation.provenance.mode != "fallback")
+
+
 def _common_metrics(annotations: Sequence[Annotation]) -> dict[str, float]:
-    ok = [a.ok for a in annotations]
-    first_try = [a.ok and (a.provenance is None or a.provenance.attempts <= 1) for a in annotations]
+    valid = [_schema_valid(a) for a in annotations]
+    first_try = [
+        v and (a.provenance is None or a.provenance.attempts <= 1)
+        for a, v in zip(annotations, valid, strict=True)
+    ]
+    fallback = [a.ok and a.provenance is not None and a.provenance.mode == "fallback" for a in annotations]
     return {
         "papers": float(len(annotations)),
-        "error_rate": 1.0 - metrics.rate(ok) if annotations else 0.0,
-        "schema_valid_rate": metrics.rate(ok),
+        "error_rate": metrics.rate(not a.ok for a in annotations),
+        "schema_valid_rate": metrics.rate(valid),
         "first_try_valid_rate": metrics.rate(first_try),
+        "fallback_rate": metrics.rate(fallback),
     }
 
 
