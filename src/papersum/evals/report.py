@@ -209,7 +209,9 @@ def results_table(reports: list[Report]) -> str:
     for report in reports:
         meta = report.meta
         names = HEADLINE.get(meta.suite, [report.main_metric])
-        extra = [n for n in ("unsupported_share", "length_ok_rate", "error_rate") if n in report.metrics]
+        extra: list[str] = [
+            n for n in ("unsupported_share", "length_ok_rate", "error_rate") if n in report.metrics
+        ]
         extra += [n for n in report.metrics if n.startswith("agree_")]
         for name in [*names, *extra]:
             if name not in report.metrics:
