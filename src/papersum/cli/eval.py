@@ -59,6 +59,21 @@ RepeatOpt = Annotated[
 PlotsOpt = Annotated[bool, typer.Option("--plots/--no-plots", help="Write PNG plots next to the report.")]
 
 
+def _require_eval_extras(plots: bool) -> None:
+    """Scoring needs the `eval` extras; say how to get them instead of an ImportError traceback."""
+    import importlib.util
+
+    from papersum.errors import UsageError
+
+    needed = ["rouge_score", "nltk"] + (["matplotlib"] if plots else [])
+    missing = [name for name in needed if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UsageError(
+            f"papersum eval needs {', '.join(missing)}: pip install 'papersum[eval]' "
+            "(or pip install -e '.[eval]' in a clone)"
+        )
+
+
 def _command_line(suite: str, options: dict[str, object]) -> str:
     """The canonical command that reproduces this run (recorded in the report)."""
     parts = ["papersum", "eval", suite]
@@ -93,6 +108,7 @@ def run_suite_command(
     from papersum.evals.suites import load_suite
     from papersum.providers.registry import build_provider, default_provider
 
+    _require_eval_extras(plots)
     settings = load_settings(
         provider=provider, model=model, base_url=base_url, concurrency=concurrency, no_cache=no_cache or None
     )

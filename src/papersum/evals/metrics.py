@@ -10,9 +10,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from nltk.stem.porter import PorterStemmer
-from rouge_score import rouge_scorer
+if TYPE_CHECKING:  # imported lazily: `papersum eval compare` and the CLI start without them
+    from nltk.stem.porter import PorterStemmer
+    from rouge_score.rouge_scorer import RougeScorer
 
 # --- SciTLDR: ROUGE, one-line and length compliance, hallucination proxy --------------------------
 
@@ -47,7 +49,9 @@ class RougeResult:
 
 
 @lru_cache(maxsize=1)
-def _rouge() -> rouge_scorer.RougeScorer:
+def _rouge() -> RougeScorer:
+    from rouge_score import rouge_scorer
+
     # No stemming: the SciTLDR protocol. rouge-score's tokenizer lowercases and drops punctuation.
     return rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=False)
 
@@ -100,6 +104,8 @@ def _content_tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> PorterStemmer:
+    from nltk.stem.porter import PorterStemmer
+
     return PorterStemmer()
 
 
