@@ -101,8 +101,8 @@ ConcurrencyOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="Comma-separated digest formats, e.g. md,jsonl.")
+    str, typer.Option("--format", "-f", help="Comma-separated digest formats: md, jsonl, html, csv, rss.")
 ]
-GroupByOpt = Annotated[str, typer.Option("--group-by", help="category, contribution or none.")]
+GroupByOpt = Annotated[str, typer.Option("--group-by", help="category, contribution, keyword or none.")]
 TopOpt = Annotated[int | None, typer.Option("--top", min=1, help="At most N papers per group.")]
 TitleOpt = Annotated[str | None, typer.Option("--title", help="Digest title.")]

@@ -164,7 +164,7 @@ def run(
     out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Where the digest files go.")] = Path(
         "out"
     ),
-    fmt: FormatOpt = "md,jsonl",
+    fmt: FormatOpt = "md,jsonl,html",
     group_by: GroupByOpt = "category",
     top: TopOpt = None,
     title: TitleOpt = None,
