@@ -135,3 +135,13 @@ def test_table_lists_headline_metrics_with_commands(tmp_path: Path) -> None:
     rows = [line for line in stdout.splitlines() if line.startswith("| scierc |")]
     assert len(rows) == 2 * 7  # precision, recall, f1, 3 per-type F1, error rate; twice
     assert f"`papersum eval scierc --provider offline --limit 5 --out {out} --no-plots`" in rows[0]
+
+
+def test_default_out_dir_is_under_evals_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, stderr = invoke("eval", "arxiv", "-p", "offline", "-n", "2", "--data-dir", str(REPO_DATA))
+    assert code == 0, stderr
+    [run] = (tmp_path / "evals" / "runs").iterdir()
+    assert run.name.startswith("arxiv-offline-")
+    assert (run / "report.json").is_file()
+    assert str(run.relative_to(tmp_path) / "report.md") in stderr
