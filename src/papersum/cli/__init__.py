@@ -11,6 +11,7 @@ from papersum.cli import cache as cache_commands
 from papersum.cli import digest as digest_commands
 from papersum.cli import run as run_commands
 from papersum.cli import send as send_commands
+from papersum.cli.eval import eval_app
 
 app = typer.Typer(
     name="papersum",
@@ -42,6 +43,7 @@ app.command("summarize")(run_commands.summarize)
 app.command("digest")(digest_commands.digest)
 app.add_typer(cache_commands.cache_app, name="cache")
 app.command("send")(send_commands.send)
+app.add_typer(eval_app, name="eval")
 
 
 def main() -> None:
