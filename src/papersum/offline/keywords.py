@@ -1,0 +1,200 @@
+"""Keyphrase extraction: noun-phrase-like candidates scored by a small learned linear model.
+
+Candidates are spans of up to four words between punctuation and stopwords that neither start nor
+end with a weak word. Each is scored from its frequency, position, title presence, length, word
+rarity (document frequencies from arXiv abstracts) and how often its words were part of a
+human-assigned keyphrase in the Inspec training split (scripts/train_keywords.py).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from papersum.offline.text import STOPWORDS, WEAK_WORDS
+
+MODEL_FILE = "keywords.json.gz"
+MAX_WORDS = 4
+MAX_PHRASE_CHARS = 80
+
+# Words and the punctuation that breaks a phrase; hyphenated words stay whole.
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|\d+(?:\.\d+)?|[^\sA-Za-z0-9]")
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "bias",
+    "log_tf",
+    "first_pos",
+    "in_title",
+    "n1",
+    "n2",
+    "n3",
+    "n4",
+    "mean_idf",
+    "min_idf",
+    "mean_kp",
+    "min_kp",
+    "head_kp",
+    "first_kp",
+    "whole_chunk",
+    "phrase_kp",
+    "word_tf",
+    "acronym",
+)
+
+_DEFAULT_WEIGHTS: dict[str, float] = {
+    "log_tf": 1.0, "in_title": 1.0, "first_pos": -1.0, "n2": 0.5, "n3": 0.4, "mean_idf": 0.3,
+}
+
+
+@dataclass(frozen=True)
+class KeywordModel:
+    weights: tuple[float, ...]
+    idf: dict[str, float]
+    default_idf: float
+    word_kp: dict[str, float]
+    default_kp: float
+    phrase_kp: dict[str, float]
+
+
+@lru_cache(maxsize=1)
+def load_model() -> KeywordModel:
+    """Load lexicons and weights once; fall back to neutral statistics when the file is missing."""
+    try:
+        path = resources.files("papersum.data.offline").joinpath(MODEL_FILE)
+        with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        data = {"weights": _DEFAULT_WEIGHTS, "idf": {}, "default_idf": 5.0, "word_kp": {},
+                "default_kp": 0.3, "phrase_kp": {}}
+    weights = tuple(float(data["weights"].get(name, 0.0)) for name in FEATURE_NAMES)
+    return KeywordModel(weights, data["idf"], float(data["default_idf"]), data["word_kp"],
+                        float(data["default_kp"]), data["phrase_kp"])
+
+
+@dataclass
+class Candidate:
+    surface: str  # first-seen original casing
+    words: tuple[str, ...]
+    count: int
+    first: int
+    whole_chunk: bool
+
+
+def chunks(text: str) -> list[list[tuple[str, str]]]:
+    """Runs of (original, lower-case) words not broken by punctuation or stopwords."""
+    runs: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for token in _TOKEN.findall(text):
+        lower = token.lower()
+        if not token[0].isalpha() or lower in STOPWORDS:
+            if current:
+                runs.append(current)
+                current = []
+            continue
+        current.append((token, lower))
+    if current:
+        runs.append(current)
+    return runs
+
+
+def candidates(title: str, abstract: str) -> tuple[dict[str, Candidate], set[str], dict[str, int], int]:
+    """Candidate phrases keyed by lower-case text, the title's phrases, word counts, token total."""
+    found: dict[str, Candidate] = {}
+    title_keys: set[str] = set()
+    word_counts: dict[str, int] = {}
+    position = 0
+    for part, is_title in ((title, True), (abstract, False)):
+        for run in chunks(part):
+            n = len(run)
+            for _, lower in run:
+                word_counts[lower] = word_counts.get(lower, 0) + 1
+            for start in range(n):
+                if run[start][1] in WEAK_WORDS:
+                    continue
+                for end in range(start + 1, min(start + MAX_WORDS, n) + 1):
+                    if run[end - 1][1] in WEAK_WORDS:
+                        continue
+                    key = " ".join(lower for _, lower in run[start:end])
+                    if is_title:
+                        title_keys.add(key)
+                    candidate = found.get(key)
+                    if candidate is None:
+                        surface = " ".join(original for original, _ in run[start:end])
+                        found[key] = Candidate(surface, tuple(lower for _, lower in run[start:end]), 1,
+                                               position + start, start == 0 and end == n)
+                    else:
+                        candidate.count += 1
+            position += n
+    return found, title_keys, word_counts, max(position, 1)
+
+
+def candidate_features(
+    candidate: Candidate, in_title: bool, word_counts: dict[str, int], total: int, model: KeywordModel
+) -> list[float]:
+    """Feature vector (order of FEATURE_NAMES) for one candidate."""
+    idf = [model.idf.get(w, model.default_idf) for w in candidate.words]
+    kp = [model.word_kp.get(w, model.default_kp) for w in candidate.words]
+    n = len(candidate.words)
+    surface = candidate.surface
+    return [
+        1.0,
+        math.log1p(candidate.count),
+        candidate.first / total,
+        float(in_title),
+        float(n == 1),
+        float(n == 2),
+        float(n == 3),
+        float(n >= 4),
+        sum(idf) / n,
+        min(idf),
+        sum(kp) / n,
+        min(kp),
+        kp[-1],
+        kp[0],
+        float(candidate.whole_chunk),
+        model.phrase_kp.get(" ".join(candidate.words), 0.0),
+        math.log1p(sum(word_counts.get(w, 0) for w in candidate.words) / n),
+        float(n == 1 and surface.isupper() and len(surface) > 1),
+    ]
+
+
+def _variant_key(words: tuple[str, ...]) -> str:
+    """Collapse simple plural variants so "neural networks" and "neural network" count once."""
+    last = words[-1]
+    if len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
+        last = last[:-1]
+    return " ".join((*words[:-1], last))
+
+
+def rank_keyphrases(title: str, abstract: str) -> list[str]:
+    """All candidates, best first (deterministic: ties broken by first position)."""
+    model = load_model()
+    found, title_keys, word_counts, total = candidates(title, abstract)
+    weights = model.weights
+    scored: list[tuple[float, int, str, tuple[str, ...]]] = []
+    for key, candidate in found.items():
+        if len(candidate.surface) > MAX_PHRASE_CHARS:
+            continue
+        row = candidate_features(candidate, key in title_keys, word_counts, total, model)
+        score = sum(w * x for w, x in zip(weights, row, strict=True))
+        scored.append((-score, candidate.first, candidate.surface, candidate.words))
+    scored.sort()
+    ranked: list[str] = []
+    seen: set[str] = set()
+    for _, _, surface, phrase_words in scored:
+        variant = _variant_key(phrase_words)
+        if variant in seen:
+            continue
+        seen.add(variant)
+        ranked.append(surface if any(c.isupper() for c in surface[1:]) else surface.lower())
+    return ranked
+
+
+def extract_keywords(title: str, abstract: str, k: int = 8) -> list[str]:
+    """Up to k keyphrases (at least 3 when the text has them), best first, each at most 80 chars."""
+    return rank_keyphrases(title, abstract)[:k]
