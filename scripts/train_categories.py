@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import json
 import math
 import sys
@@ -45,6 +46,21 @@ def build_matrix(
     return np.array(indptr, np.int64), np.array(indices, np.int64), np.array(data, np.float32)
 
 
+DEV_FILES = ("arxiv_ml_abstracts_categories_dev.jsonl", "arxiv_abstracts_categories_dev.jsonl")
+
+
+def predict_dense(
+    weights: np.ndarray, bias: np.ndarray, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray
+) -> list[int]:
+    """Top class per document (used only to report dev accuracy; nothing is fitted on dev)."""
+    tops = []
+    for i in range(len(indptr) - 1):
+        lo, hi = indptr[i], indptr[i + 1]
+        scores = bias + data[lo:hi] @ weights[indices[lo:hi]]
+        tops.append(int(np.argmax(scores)))
+    return tops
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None)
@@ -53,8 +69,11 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=0.5)
     parser.add_argument("--l2", type=float, default=1e-6)
     parser.add_argument("--primary-share", type=float, default=0.6, help="target mass on the primary")
-    parser.add_argument("--keep", type=float, default=0.05, help="drop |weight| below this after centring")
+    parser.add_argument("--keep", type=float, default=0.2, help="drop |weight| below this after centring")
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--report", action="store_true", help="print dev accuracy for pruning/prior choices")
+    parser.add_argument("--report-keep", type=lambda v: [float(x) for x in v.split(",")], default=[0.1, 0.2, 0.3])
+    parser.add_argument("--report-prior", type=lambda v: [float(x) for x in v.split(",")], default=[0.0, 0.2, 0.4])
     args = parser.parse_args()
     started = time.time()
 
@@ -123,6 +142,24 @@ def main() -> None:
     floor = int(np.median(primary_counts))
     # Centre each feature's vector on its median (argmax-invariant), then prune and quantise.
     weights -= np.median(weights, axis=1, keepdims=True)
+    log_prior = np.log(np.maximum(primary_counts, floor) / n_docs).astype(np.float32)
+    if args.report:
+        data_dir = evaldata_dir(args.data)
+        dev_sets = []
+        for name in DEV_FILES:
+            dev_rows = list(read_jsonl(data_dir / name))
+            dev_docs = [category_features(r.get("title") or "", r.get("abstract") or "") for r in dev_rows]
+            dev_sets.append((name, dev_rows, build_matrix(dev_docs, vocab)))
+        for keep in (0.0, *args.report_keep):
+            pruned = np.where(np.abs(weights) >= keep, weights, 0.0)
+            for correction in args.report_prior:
+                line = [f"keep {keep:.2f} nnz {int((pruned != 0).sum())} prior {correction:.1f}:"]
+                for name, dev_rows, (d_ptr, d_idx, d_val) in dev_sets:
+                    top = predict_dense(pruned, bias - correction * log_prior, d_ptr, d_idx, d_val)
+                    hit = np.mean([classes[t] in r["categories"] for t, r in zip(top, dev_rows, strict=True)])
+                    prim = np.mean([classes[t] == r["primary_category"] for t, r in zip(top, dev_rows, strict=True)])
+                    line.append(f"{name[:8]} {100 * hit:.1f}/{100 * prim:.1f}")
+                print(" ".join(line), file=sys.stderr)
     scale = float(np.abs(weights).max()) / 127.0
     table: dict[str, list[int]] = {}
     kept = 0
@@ -144,14 +181,16 @@ def main() -> None:
         "scale": scale,
         "bias": [round(float(b), 4) for b in bias],
         # Floor at the typical per-class count: classes seen only as cross-lists are not "rarer".
-        "log_prior": [round(math.log(max(int(n), floor) / n_docs), 4) for n in primary_counts],
+        "log_prior": [round(float(v), 4) for v in log_prior],
         "weights": table,
         "trained_on": "arxiv_train.jsonl.gz",
         "params": vars(args) | {"out": None, "data": None},
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as handle:
-        json.dump(model, handle, separators=(",", ":"), sort_keys=True)
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as handle:
+        handle.write(json.dumps(model, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+    Path(args.out).write_bytes(buffer.getvalue())
     size = Path(args.out).stat().st_size
     print(f"kept {len(table)} features, {kept} weights; wrote {args.out} ({size / 1e6:.2f} MB)", file=sys.stderr)
 

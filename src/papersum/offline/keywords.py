@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from papersum.offline.text import STOPWORDS, WEAK_WORDS
+from papersum.offline.text import EDGE_WORDS, STOPWORDS
 
 MODEL_FILE = "keywords.json.gz"
 MAX_WORDS = 4
@@ -114,10 +114,10 @@ def candidates(title: str, abstract: str) -> tuple[dict[str, Candidate], set[str
             for _, lower in run:
                 word_counts[lower] = word_counts.get(lower, 0) + 1
             for start in range(n):
-                if run[start][1] in WEAK_WORDS:
+                if run[start][1] in EDGE_WORDS:
                     continue
                 for end in range(start + 1, min(start + MAX_WORDS, n) + 1):
-                    if run[end - 1][1] in WEAK_WORDS:
+                    if run[end - 1][1] in EDGE_WORDS:
                         continue
                     key = " ".join(lower for _, lower in run[start:end])
                     if is_title:

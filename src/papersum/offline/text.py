@@ -41,6 +41,18 @@ WEAK_WORDS: frozenset[str] = STOPWORDS | frozenset(
     """.split()
 )
 
+# Verbs and filler that never start or end a keyphrase (kept small: "case study", "data set" are fine).
+EDGE_WORDS: frozenset[str] = STOPWORDS | frozenset(
+    """
+    paper papers propose proposed proposes present presents presented show shows shown use used uses
+    using based also able allow allows allowed obtain obtained provide provides provided describe
+    describes described consider considered discuss discussed introduce introduced introduces
+    demonstrate demonstrates demonstrated achieve achieves achieved including include includes
+    compared called known finally furthermore moreover respectively usually generally thus hence
+    can cannot need needs needed aim aims article e.g i.e et al etc given various certain
+    """.split()
+)
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[$\\])")
 _ABBREV_END = re.compile(
     r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Ref|resp|approx|i\.i\.d|w\.r\.t|Dr|Mr|Ms|No)"

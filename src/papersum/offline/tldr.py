@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from papersum.offline.text import STOPWORDS, split_sentences, words
 
@@ -32,7 +35,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
-FEATURE_NAMES: tuple[str, ...] = (
+SENTENCE_FEATURES: tuple[str, ...] = (
     "bias",
     "pos_first",
     "pos_second",
@@ -47,12 +50,37 @@ FEATURE_NAMES: tuple[str, ...] = (
     "len_verylong",
     *(name for name, _ in _CUES),
 )
+# Per-candidate features on top of its sentence's: a candidate is a sentence or a clause prefix of it.
+FEATURE_NAMES: tuple[str, ...] = (*SENTENCE_FEATURES, "expected_f", "is_prefix", "kept_fraction")
+# Features of one word type in one abstract, for the "will this word be in the TL;DR" model.
+WORD_FEATURE_NAMES: tuple[str, ...] = ("bias", "lexicon", "in_title", "log_tf", "first_pos", "is_stop", "in_cue")
 
 # Hand-set fallback used only if the trained weights file is missing.
-_DEFAULT_WEIGHTS: dict[str, float] = {
-    "pos_first": 0.03, "title_recall": 0.15, "cue_we_propose": 0.06, "cue_in_this": 0.03,
-    "cue_this_paper": 0.03, "cue_contrast": -0.03, "cue_code": -0.05, "len_verylong": -0.03,
+_DEFAULT_MODEL: dict[str, object] = {
+    "weights": {"expected_f": 1.0, "title_recall": 0.1, "cue_we_propose": 0.05},
+    "word_weights": {"bias": -2.0, "in_title": 2.0, "log_tf": 0.8, "is_stop": 1.0},
+    "lexicon": {},
+    "default_lexicon": 0.0,
+    "gold_length": 20.0,
 }
+
+_ROUGE_TOKEN = re.compile(r"[a-z0-9]+")
+# Where a sentence may be cut to keep its main clause: before a comma/semicolon/colon or a connective.
+_CLAUSE_CUT = re.compile(
+    r",\s|;\s|:\s|\s(?=(?:by|which|that|where|while|using|via|through|and|with|for|in order to|"
+    r"based on|without|thereby|such that|so that|resulting in|leading to|achieving|outperforming)\s)"
+)
+MIN_PREFIX_WORDS = 6
+
+
+@dataclass(frozen=True)
+class TldrModel:
+    weights: tuple[float, ...]
+    word_weights: tuple[float, ...]
+    lexicon: dict[str, float]
+    default_lexicon: float
+    gold_length: float
+
 
 _LEAD_IN = re.compile(
     r"^(?:(?:in|within) (?:this|the present|our) (?:paper|work|study|article|letter|note|report|thesis)"
@@ -61,33 +89,118 @@ _LEAD_IN = re.compile(
     r"|in particular|specifically|in addition|additionally|furthermore|moreover|finally|therefore|thus"
     r"|consequently|instead|as a result|in contrast|towards this goal|with this in mind|motivated by"
     r"(?: \w+){1,6}|inspired by(?: \w+){1,6}|in response|accordingly|concretely|overall|in summary"
-    r"|to (?:this|that) aim|for this purpose|in order to address (?:this|these)(?: \w+){0,3})\s*,?\s+",
+    r"|to (?:this|that) aim|for this purpose|in order to address (?:this|these)(?: \w+){0,3}"
+    r"|first(?:ly)?|second(?:ly)?|third(?:ly)?|lastly|then|next|now|besides|hence|importantly"
+    r"|based on (?:this|these|that|those)(?: \w+){0,2}|building on (?:this|these)(?: \w+){0,2}"
+    r"|given (?:this|these|that)(?: \w+){0,2}|in (?:this|that) (?:case|setting|context|direction))\s*,?\s+",
     re.I,
 )
+# "This paper proposes X" -> "We propose X": the way most TL;DRs are phrased.
 _THIS_PAPER_VERB = re.compile(
-    r"^(?:this|the present|our) (?:paper|work|study|article|letter|note|report) "
-    r"(?=(?:proposes|presents|introduces|develops|describes|studies|investigates|shows|addresses|"
-    r"considers|explores|provides|examines|analyzes|analyses|demonstrates)\b)",
+    r"^(?:this|the present|our|the) (?:paper|work|study|article|letter|note|report|thesis|contribution)"
+    r" (?:also )?(proposes|presents|introduces|develops|describes|studies|investigates|shows|addresses|"
+    r"considers|explores|provides|examines|analyzes|analyses|demonstrates|focuses|attempts|aims|"
+    r"discusses|reports|extends|tackles)\b",
     re.I,
 )
+_LATEX_COMMAND = re.compile(r"\\(?:textit|textbf|emph|texttt|mathrm|mathbf|mathcal|text)\{([^{}]*)\}")
+_LATEX_MATH = re.compile(r"\$([^$]{0,40})\$")
 _PARENTHETICAL = re.compile(r"\s*[(\[][^()\[\]]{0,80}[)\]]")
 _TRAILING_CITE = re.compile(r"\s*[,;]?\s*(?:\\cite\S*|\[\d+(?:[,–-]\s*\d+)*\])")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:])")
 
 
 @lru_cache(maxsize=1)
-def load_weights() -> tuple[float, ...]:
-    """Trained sentence-scorer weights (order of FEATURE_NAMES); hand-set fallback if absent."""
+def load_model() -> TldrModel:
+    """The trained scorer (scripts/train_tldr.py); a hand-set fallback if the file is absent."""
     try:
         text = resources.files("papersum.data.offline").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-        weights: dict[str, float] = json.loads(text)["weights"]
+        data: dict[str, Any] = json.loads(text)
     except FileNotFoundError:
-        weights = _DEFAULT_WEIGHTS
-    return tuple(float(weights.get(name, 0.0)) for name in FEATURE_NAMES)
+        data = dict(_DEFAULT_MODEL)
+    return model_from_dict(data)
+
+
+def model_from_dict(data: dict[str, Any]) -> TldrModel:
+    weights, word_weights = data["weights"], data["word_weights"]
+    return TldrModel(
+        weights=tuple(float(weights.get(name, 0.0)) for name in FEATURE_NAMES),
+        word_weights=tuple(float(word_weights.get(name, 0.0)) for name in WORD_FEATURE_NAMES),
+        lexicon=data["lexicon"],
+        default_lexicon=float(data["default_lexicon"]),
+        gold_length=float(data["gold_length"]),
+    )
+
+
+def word_features(title: str, sentences: list[str], lexicon: dict[str, float], default: float
+                  ) -> dict[str, list[float]]:
+    """Features (order of WORD_FEATURE_NAMES) of every ROUGE token type in the abstract."""
+    title_tokens = set(_ROUGE_TOKEN.findall(title.lower()))
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    cue: set[str] = set()
+    position = 0
+    for sentence in sentences:
+        tokens = _ROUGE_TOKEN.findall(sentence.lower())
+        is_cue = _CUES[0][1].search(sentence) is not None
+        for token in tokens:
+            counts[token] = counts.get(token, 0) + 1
+            if token not in first:
+                first[token] = position
+            position += 1
+        if is_cue:
+            cue.update(tokens)
+    total = max(position, 1)
+    return {
+        token: [
+            1.0,
+            lexicon.get(token, default),
+            float(token in title_tokens),
+            math.log(count),
+            first[token] / total,
+            float(token in STOPWORDS),
+            float(token in cue),
+        ]
+        for token, count in counts.items()
+    }
+
+
+def word_probabilities(features: dict[str, list[float]], word_weights: tuple[float, ...]) -> dict[str, float]:
+    probabilities: dict[str, float] = {}
+    for token, row in features.items():
+        z = sum(w * x for w, x in zip(word_weights, row, strict=True))
+        probabilities[token] = 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+    return probabilities
+
+
+def candidate_texts(sentence: str) -> list[tuple[str, bool]]:
+    """The compressed sentence and its clause prefixes of at least MIN_PREFIX_WORDS words."""
+    full = compress(sentence)
+    found = [(full, False)]
+    for match in _CLAUSE_CUT.finditer(full):
+        prefix = full[: match.start()].rstrip(" ,;:")
+        if len(prefix.split()) >= MIN_PREFIX_WORDS:
+            found.append((prefix, True))
+    return found
+
+
+def scored_candidates(title: str, sentences: list[str], model: TldrModel,
+                      probabilities: dict[str, float]) -> list[tuple[str, list[float]]]:
+    """Every candidate with its feature vector (order of FEATURE_NAMES)."""
+    rows: list[tuple[str, list[float]]] = []
+    for sentence, base in zip(sentences, sentence_features(title, sentences), strict=True):
+        full_length = max(len(sentence.split()), 1)
+        for text, is_prefix in candidate_texts(sentence):
+            tokens = _ROUGE_TOKEN.findall(text.lower())
+            expected_hits = sum(probabilities.get(t, 0.0) for t in set(tokens))
+            expected_f = 2.0 * expected_hits / (len(tokens) + model.gold_length)
+            kept = len(text.split()) / full_length
+            rows.append((text, [*base, expected_f, float(is_prefix), kept]))
+    return rows
 
 
 def sentence_features(title: str, sentences: list[str]) -> list[list[float]]:
-    """One feature vector (order of FEATURE_NAMES) per sentence."""
+    """One feature vector (order of SENTENCE_FEATURES) per sentence."""
     title_words = {w for w in words(title) if w not in STOPWORDS}
     content = [[w for w in words(s) if w not in STOPWORDS] for s in sentences]
     frequency: dict[str, int] = {}
@@ -120,6 +233,17 @@ def sentence_features(title: str, sentences: list[str]) -> list[list[float]]:
     return rows
 
 
+def _we_verb(match: re.Match[str]) -> str:
+    verb = match.group(1).lower()
+    if verb.endswith("ies"):
+        verb = verb[:-3] + "y"
+    elif verb.endswith(("sses", "shes", "ches", "xes", "uses")):
+        verb = verb[:-2]
+    elif verb.endswith("s"):
+        verb = verb[:-1]
+    return f"we {verb}"
+
+
 def compress(sentence: str) -> str:
     """Drop lead-ins, parentheticals and citations; keep one clean line."""
     text = " ".join(sentence.split())
@@ -128,7 +252,9 @@ def compress(sentence: str) -> str:
         if trimmed == text:
             break
         text = trimmed
-    text = _THIS_PAPER_VERB.sub("", text)
+    text = _THIS_PAPER_VERB.sub(_we_verb, text)
+    text = _LATEX_COMMAND.sub(r"\1", text)
+    text = _LATEX_MATH.sub(r"\1", text)
     text = _PARENTHETICAL.sub("", text)
     text = _TRAILING_CITE.sub("", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text).strip(" ,;:")
@@ -154,10 +280,13 @@ def extract_tldr(title: str, abstract: str) -> str:
     sentences = split_sentences(abstract)
     if not sentences:
         return _clip(_fallback(title, abstract))
-    weights = load_weights()
-    best_index, best_score = 0, float("-inf")
-    for index, row in enumerate(sentence_features(title, sentences)):
-        score = sum(w * x for w, x in zip(weights, row, strict=True))
+    model = load_model()
+    probabilities = word_probabilities(
+        word_features(title, sentences, model.lexicon, model.default_lexicon), model.word_weights
+    )
+    best_text, best_score = "", float("-inf")
+    for text, row in scored_candidates(title, sentences, model, probabilities):
+        score = sum(w * x for w, x in zip(model.weights, row, strict=True))
         if score > best_score:
-            best_index, best_score = index, score
-    return _clip(compress(sentences[best_index]))
+            best_text, best_score = text, score
+    return _clip(best_text or compress(sentences[0]))
