@@ -71,6 +71,8 @@ def main() -> None:
     parser.add_argument("--primary-share", type=float, default=0.6, help="target mass on the primary")
     parser.add_argument("--keep", type=float, default=0.2, help="drop |weight| below this after centring")
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--save-npz", default=None, help="keep the float weights (to try pruning choices)")
+    parser.add_argument("--load-npz", default=None, help="skip training, prune saved float weights")
     parser.add_argument("--report", action="store_true", help="print dev accuracy for pruning/prior choices")
     parser.add_argument("--report-keep", type=lambda v: [float(x) for x in v.split(",")], default=[0.1, 0.2, 0.3])
     parser.add_argument("--report-prior", type=lambda v: [float(x) for x in v.split(",")], default=[0.0, 0.2, 0.4])
@@ -106,7 +108,11 @@ def main() -> None:
     rng = np.random.default_rng(0)
     batch = 256
     step = 0
-    for epoch in range(args.epochs):
+    epochs = args.epochs
+    if args.load_npz:
+        saved = np.load(args.load_npz)
+        weights, bias, epochs = saved["weights"], saved["bias"], 0
+    for epoch in range(epochs):
         order = rng.permutation(n_docs)
         loss_total = 0.0
         for start in range(0, n_docs, batch):
@@ -140,6 +146,8 @@ def main() -> None:
         print(f"epoch {epoch + 1}: loss {loss_total / n_docs:.4f} ({time.time() - started:.0f}s)", file=sys.stderr)
 
     floor = int(np.median(primary_counts))
+    if args.save_npz:
+        np.savez(args.save_npz, weights=weights, bias=bias)
     # Centre each feature's vector on its median (argmax-invariant), then prune and quantise.
     weights -= np.median(weights, axis=1, keepdims=True)
     log_prior = np.log(np.maximum(primary_counts, floor) / n_docs).astype(np.float32)

@@ -76,14 +76,14 @@ def _add(target: list[str], phrase: str) -> None:
 def _head_phrases(text: str, heads: frozenset[str]) -> list[str]:
     """Longest span of each chunk ending in a head noun, with weak leading words dropped."""
     phrases: list[str] = []
-    for run in chunks(text):
-        for end in range(len(run), 0, -1):
-            if run[end - 1][1] in heads:
+    for originals, lowers in chunks(text):
+        for end in range(len(lowers), 0, -1):
+            if lowers[end - 1] in heads:
                 start = 0
-                while start < end - 1 and run[start][1] in WEAK_WORDS:
+                while start < end - 1 and lowers[start] in WEAK_WORDS:
                     start += 1
-                if end - start >= 2 or run[start][0].isupper():
-                    phrases.append(" ".join(original for original, _ in run[max(start, end - 5) : end]))
+                if end - start >= 2 or originals[start][0].isupper():
+                    phrases.append(" ".join(originals[max(start, end - 5) : end]))
                 break
     return phrases
 

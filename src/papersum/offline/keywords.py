@@ -21,6 +21,7 @@ from papersum.offline.text import EDGE_WORDS, STOPWORDS
 MODEL_FILE = "keywords.json.gz"
 MAX_WORDS = 4
 MAX_PHRASE_CHARS = 80
+MAX_RANKED = 10  # enough for F1@10; the engine shows 8
 
 # Words and the punctuation that breaks a phrase; hyphenated words stay whole.
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|\d+(?:\.\d+)?|[^\sA-Za-z0-9]")
@@ -85,20 +86,22 @@ class Candidate:
     whole_chunk: bool
 
 
-def chunks(text: str) -> list[list[tuple[str, str]]]:
-    """Runs of (original, lower-case) words not broken by punctuation or stopwords."""
-    runs: list[list[tuple[str, str]]] = []
-    current: list[tuple[str, str]] = []
+def chunks(text: str) -> list[tuple[list[str], list[str]]]:
+    """Runs of words not broken by punctuation or stopwords, as (originals, lower-cased)."""
+    runs: list[tuple[list[str], list[str]]] = []
+    originals: list[str] = []
+    lowers: list[str] = []
     for token in _TOKEN.findall(text):
         lower = token.lower()
         if not token[0].isalpha() or lower in STOPWORDS:
-            if current:
-                runs.append(current)
-                current = []
+            if originals:
+                runs.append((originals, lowers))
+                originals, lowers = [], []
             continue
-        current.append((token, lower))
-    if current:
-        runs.append(current)
+        originals.append(token)
+        lowers.append(lower)
+    if originals:
+        runs.append((originals, lowers))
     return runs
 
 
@@ -109,23 +112,23 @@ def candidates(title: str, abstract: str) -> tuple[dict[str, Candidate], set[str
     word_counts: dict[str, int] = {}
     position = 0
     for part, is_title in ((title, True), (abstract, False)):
-        for run in chunks(part):
-            n = len(run)
-            for _, lower in run:
-                word_counts[lower] = word_counts.get(lower, 0) + 1
+        for originals, lowers in chunks(part):
+            n = len(lowers)
+            edge = [w in EDGE_WORDS for w in lowers]
+            for w in lowers:
+                word_counts[w] = word_counts.get(w, 0) + 1
             for start in range(n):
-                if run[start][1] in EDGE_WORDS:
+                if edge[start]:
                     continue
                 for end in range(start + 1, min(start + MAX_WORDS, n) + 1):
-                    if run[end - 1][1] in EDGE_WORDS:
+                    if edge[end - 1]:
                         continue
-                    key = " ".join(lower for _, lower in run[start:end])
+                    key = " ".join(lowers[start:end])
                     if is_title:
                         title_keys.add(key)
                     candidate = found.get(key)
                     if candidate is None:
-                        surface = " ".join(original for original, _ in run[start:end])
-                        found[key] = Candidate(surface, tuple(lower for _, lower in run[start:end]), 1,
+                        found[key] = Candidate(" ".join(originals[start:end]), tuple(lowers[start:end]), 1,
                                                position + start, start == 0 and end == n)
                     else:
                         candidate.count += 1
@@ -171,17 +174,64 @@ def _variant_key(words: tuple[str, ...]) -> str:
     return " ".join((*words[:-1], last))
 
 
+def candidate_score(
+    candidate: Candidate, in_title: bool, word_counts: dict[str, int], total: int, model: KeywordModel
+) -> float:
+    """weights . candidate_features(...), computed inline because it runs ~150 times per abstract."""
+    (w_bias, w_tf, w_first, w_title, w_n1, w_n2, w_n3, w_n4, w_mean_idf, w_min_idf, w_mean_kp, w_min_kp,
+     w_head_kp, w_first_kp, w_whole, w_phrase, w_word_tf, w_acronym) = model.weights
+    idf_get, kp_get = model.idf.get, model.word_kp.get
+    default_idf, default_kp = model.default_idf, model.default_kp
+    phrase_words = candidate.words
+    n = len(phrase_words)
+    idf_sum = kp_sum = word_total = 0.0
+    idf_min = kp_min = 1e9
+    for w in phrase_words:
+        idf = idf_get(w, default_idf)
+        kp = kp_get(w, default_kp)
+        idf_sum += idf
+        kp_sum += kp
+        idf_min = min(idf_min, idf)
+        kp_min = min(kp_min, kp)
+        word_total += word_counts.get(w, 0)
+    score = (
+        w_bias
+        + w_tf * math.log1p(candidate.count)
+        + w_first * candidate.first / total
+        + (w_title if in_title else 0.0)
+        + (w_n1, w_n2, w_n3, w_n4)[min(n, 4) - 1]
+        + (w_mean_idf * idf_sum + w_mean_kp * kp_sum) / n
+        + w_min_idf * idf_min
+        + w_min_kp * kp_min
+        + w_head_kp * kp_get(phrase_words[-1], default_kp)
+        + w_first_kp * kp_get(phrase_words[0], default_kp)
+        + (w_whole if candidate.whole_chunk else 0.0)
+        + w_word_tf * math.log1p(word_total / n)
+    )
+    if n == 1:
+        surface = candidate.surface
+        if surface.isupper() and len(surface) > 1:
+            score += w_acronym
+    else:
+        phrase = model.phrase_kp.get(" ".join(phrase_words))
+        if phrase:
+            score += w_phrase * phrase
+    if n == 1:
+        phrase = model.phrase_kp.get(phrase_words[0])
+        if phrase:
+            score += w_phrase * phrase
+    return score
+
+
 def rank_keyphrases(title: str, abstract: str) -> list[str]:
     """All candidates, best first (deterministic: ties broken by first position)."""
     model = load_model()
     found, title_keys, word_counts, total = candidates(title, abstract)
-    weights = model.weights
     scored: list[tuple[float, int, str, tuple[str, ...]]] = []
     for key, candidate in found.items():
         if len(candidate.surface) > MAX_PHRASE_CHARS:
             continue
-        row = candidate_features(candidate, key in title_keys, word_counts, total, model)
-        score = sum(w * x for w, x in zip(weights, row, strict=True))
+        score = candidate_score(candidate, key in title_keys, word_counts, total, model)
         scored.append((-score, candidate.first, candidate.surface, candidate.words))
     scored.sort()
     ranked: list[str] = []
@@ -192,6 +242,8 @@ def rank_keyphrases(title: str, abstract: str) -> list[str]:
             continue
         seen.add(variant)
         ranked.append(surface if any(c.isupper() for c in surface[1:]) else surface.lower())
+        if len(ranked) >= MAX_RANKED:
+            break
     return ranked
 
 
