@@ -14,8 +14,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 def evaldata_dir(explicit: str | None = None) -> Path:
     """--data, then PAPERSUM_EVALDATA, then /work/shared/evaldata, then ../shared/evaldata."""
-    candidates = [explicit, os.environ.get("PAPERSUM_EVALDATA"), "/work/shared/evaldata",
-                  str(REPO.parent / "shared" / "evaldata")]
+    candidates = [
+        explicit,
+        os.environ.get("PAPERSUM_EVALDATA"),
+        "/work/shared/evaldata",
+        str(REPO.parent / "shared" / "evaldata"),
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).is_dir():
             return Path(candidate)

@@ -1,4 +1,4 @@
-"""Measure the offline engine on the dev sets: SciTLDR ROUGE, Inspec F1@5/10, arXiv accuracy, SciERC F1, speed.
+"""Measure the offline engine on the dev sets: SciTLDR ROUGE, Inspec F1, arXiv accuracy, SciERC F1, speed.
 
 Self-contained (does not use papersum.evals). Protocols:
 - SciTLDR-A: rouge-score, lowercased, no stemming; score against every gold TL;DR, keep the gold with
@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _evaldata import evaldata_dir, read_jsonl  # noqa: E402
+from _evaldata import evaldata_dir, read_jsonl
 
-from papersum.offline import OFFLINE_ENGINE_VERSION, summarize_offline  # noqa: E402
-from papersum.offline.categories import predict_categories  # noqa: E402
-from papersum.offline.entities import extract_entities  # noqa: E402
-from papersum.offline.keywords import extract_keywords  # noqa: E402
-from papersum.offline.tldr import extract_tldr  # noqa: E402
+from papersum.offline import OFFLINE_ENGINE_VERSION, summarize_offline
+from papersum.offline.categories import predict_categories
+from papersum.offline.entities import extract_entities
+from papersum.offline.keywords import extract_keywords
+from papersum.offline.tldr import extract_tldr
 
 
 def measure_tldr(data: Path) -> dict[str, float]:
@@ -52,8 +52,13 @@ def measure_tldr(data: Path) -> dict[str, float]:
         totals["RL"] += best["rougeL"].fmeasure
         totals["words"] += len(prediction.split())
     n = len(rows)
-    return {"R1": 100 * totals["R1"] / n, "R2": 100 * totals["R2"] / n, "RL": 100 * totals["RL"] / n,
-            "avg_words": totals["words"] / n, "n": n}
+    return {
+        "R1": 100 * totals["R1"] / n,
+        "R2": 100 * totals["R2"] / n,
+        "RL": 100 * totals["RL"] / n,
+        "avg_words": totals["words"] / n,
+        "n": n,
+    }
 
 
 def _stem_phrase(phrase: str, stem: Any) -> str:
@@ -102,8 +107,9 @@ def measure_scierc(data: Path) -> dict[str, dict[str, float]]:
     counts = {name: [0, 0, 0] for name in ("tasks", "methods", "datasets")}  # hits, predicted, gold
     gold_type = {"tasks": "Task", "methods": "Method", "datasets": "Material"}
     for row in rows:
-        predicted = dict(zip(("tasks", "methods", "datasets"), extract_entities("", row["abstract"]),
-                             strict=True))
+        predicted = dict(
+            zip(("tasks", "methods", "datasets"), extract_entities("", row["abstract"]), strict=True)
+        )
         for name, values in predicted.items():
             gold = {g.lower() for g in row["entities"].get(gold_type[name], [])}
             mine = {v.lower() for v in values}
@@ -114,10 +120,16 @@ def measure_scierc(data: Path) -> dict[str, dict[str, float]]:
     for name, (hits, n_pred, n_gold) in counts.items():
         p = hits / n_pred if n_pred else 0.0
         r = hits / n_gold if n_gold else 0.0
-        result[name] = {"P": 100 * p, "R": 100 * r, "F1": 100 * (2 * p * r / (p + r) if hits else 0.0),
-                        "nonempty_docs": 0}
+        result[name] = {
+            "P": 100 * p,
+            "R": 100 * r,
+            "F1": 100 * (2 * p * r / (p + r) if hits else 0.0),
+            "nonempty_docs": 0,
+        }
     for name, position in (("tasks", 0), ("methods", 1), ("datasets", 2)):
-        result[name]["nonempty_docs"] = sum(1 for row in rows if extract_entities("", row["abstract"])[position])
+        result[name]["nonempty_docs"] = sum(
+            1 for row in rows if extract_entities("", row["abstract"])[position]
+        )
     return result
 
 
@@ -143,20 +155,26 @@ def main() -> None:
     print(f"engine {OFFLINE_ENGINE_VERSION}; data {data}")
     if "tldr" in wanted:
         r = measure_tldr(data)
-        print(f"SciTLDR-A dev (n={r['n']}): R1 {r['R1']:.1f}  R2 {r['R2']:.1f}  RL {r['RL']:.1f}"
-              f"  (avg {r['avg_words']:.1f} words)")
+        print(
+            f"SciTLDR-A dev (n={r['n']}): R1 {r['R1']:.1f}  R2 {r['R2']:.1f}  RL {r['RL']:.1f}"
+            f"  (avg {r['avg_words']:.1f} words)"
+        )
     if "inspec" in wanted:
         r = measure_inspec(data)
         print(f"Inspec dev (n={r['n']}): F1@5 {r['F1@5']:.1f}  F1@10 {r['F1@10']:.1f}")
     if "arxiv" in wanted:
         for name in ("arxiv_ml_abstracts_categories_dev.jsonl", "arxiv_abstracts_categories_dev.jsonl"):
             r = measure_arxiv(data, name)
-            print(f"{name} (n={r['n']}): top-in-categories {r['top_in_categories']:.1f}%"
-                  f"  primary {r['primary']:.1f}%")
+            print(
+                f"{name} (n={r['n']}): top-in-categories {r['top_in_categories']:.1f}%"
+                f"  primary {r['primary']:.1f}%"
+            )
     if "scierc" in wanted:
         for name, r in measure_scierc(data).items():
-            print(f"SciERC dev {name}: P {r['P']:.1f}  R {r['R']:.1f}  F1 {r['F1']:.1f}"
-                  f"  (non-empty in {r['nonempty_docs']:.0f}/50 docs)")
+            print(
+                f"SciERC dev {name}: P {r['P']:.1f}  R {r['R']:.1f}  F1 {r['F1']:.1f}"
+                f"  (non-empty in {r['nonempty_docs']:.0f}/50 docs)"
+            )
     if "speed" in wanted:
         r = measure_speed(data)
         print(f"speed: {r['abstracts_per_s']:.0f} abstracts/s (summarize_offline, one core, n={r['n']})")

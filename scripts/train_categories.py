@@ -14,7 +14,6 @@ import argparse
 import gzip
 import io
 import json
-import math
 import sys
 import time
 from collections import Counter
@@ -23,9 +22,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _evaldata import REPO, evaldata_dir, read_jsonl  # noqa: E402
+from _evaldata import REPO, evaldata_dir, read_jsonl
 
-from papersum.offline.features import category_features  # noqa: E402
+from papersum.offline.features import category_features
 
 OUT = REPO / "src" / "papersum" / "data" / "offline" / "categories.json.gz"
 
@@ -61,12 +60,19 @@ def predict_dense(
     return tops
 
 
+def rda_weights(grad_sum: np.ndarray, accum: np.ndarray, step: int, l1: float, lr: float) -> np.ndarray:
+    """AdaGrad-RDA closed form (Duchi et al. 2011): soft-threshold the summed gradient at l1 * step."""
+    shrunk = np.maximum(np.abs(grad_sum) - l1 * step, 0.0)
+    return (-np.sign(grad_sum) * lr * shrunk / (np.sqrt(accum) + 1e-8)).astype(np.float32)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None)
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--min-df", type=int, default=3)
     parser.add_argument("--lr", type=float, default=0.5)
+    parser.add_argument("--l1", type=float, default=0.0, help="L1 strength (AdaGrad-RDA); 0 = plain AdaGrad")
     parser.add_argument("--l2", type=float, default=1e-6)
     parser.add_argument("--primary-share", type=float, default=0.6, help="target mass on the primary")
     parser.add_argument("--keep", type=float, default=0.2, help="drop |weight| below this after centring")
@@ -74,8 +80,12 @@ def main() -> None:
     parser.add_argument("--save-npz", default=None, help="keep the float weights (to try pruning choices)")
     parser.add_argument("--load-npz", default=None, help="skip training, prune saved float weights")
     parser.add_argument("--report", action="store_true", help="print dev accuracy for pruning/prior choices")
-    parser.add_argument("--report-keep", type=lambda v: [float(x) for x in v.split(",")], default=[0.1, 0.2, 0.3])
-    parser.add_argument("--report-prior", type=lambda v: [float(x) for x in v.split(",")], default=[0.0, 0.2, 0.4])
+    parser.add_argument(
+        "--report-keep", type=lambda v: [float(x) for x in v.split(",")], default=[0.1, 0.2, 0.3]
+    )
+    parser.add_argument(
+        "--report-prior", type=lambda v: [float(x) for x in v.split(",")], default=[0.0, 0.2, 0.4]
+    )
     args = parser.parse_args()
     started = time.time()
 
@@ -105,6 +115,7 @@ def main() -> None:
     bias = np.zeros(n_classes, np.float32)
     accum = np.zeros_like(weights)
     accum_bias = np.zeros_like(bias)
+    grad_sum = np.zeros_like(weights) if args.l1 else accum[:0]
     rng = np.random.default_rng(0)
     batch = 256
     step = 0
@@ -122,6 +133,10 @@ def main() -> None:
             flat = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
             cols, vals = indices[flat], data[flat]
             row_of = np.repeat(np.arange(len(ids)), lengths)
+            uniq, inverse = np.unique(cols, return_inverse=True)
+            if args.l1:
+                # AdaGrad-RDA with L1: weights follow from the gradient sums, exactly 0 where small.
+                weights[uniq] = rda_weights(grad_sum[uniq], accum[uniq], step + 1, args.l1, args.lr)
             scores = np.zeros((len(ids), n_classes), np.float32)
             np.add.at(scores, row_of, weights[cols] * vals[:, None])
             scores += bias
@@ -132,20 +147,29 @@ def main() -> None:
             loss_total += float(-(y * np.log(probs + 1e-9)).sum())
             grad = (probs - y) / len(ids)
             contrib = grad[row_of] * vals[:, None]
-            uniq, inverse = np.unique(cols, return_inverse=True)
             summed = np.zeros((len(uniq), n_classes), np.float32)
             np.add.at(summed, inverse, contrib)
             # AdaGrad: rare features (most of a sparse text vocabulary) keep large steps.
-            g = summed + args.l2 * weights[uniq]
-            accum[uniq] += g * g
-            weights[uniq] -= args.lr * g / (np.sqrt(accum[uniq]) + 1e-8)
+            if args.l1:
+                grad_sum[uniq] += summed
+                accum[uniq] += summed * summed
+            else:
+                g = summed + args.l2 * weights[uniq]
+                accum[uniq] += g * g
+                weights[uniq] -= args.lr * g / (np.sqrt(accum[uniq]) + 1e-8)
             gb = grad.sum(axis=0)
             accum_bias += gb * gb
             bias -= args.lr * gb / (np.sqrt(accum_bias) + 1e-8)
             step += 1
-        print(f"epoch {epoch + 1}: loss {loss_total / n_docs:.4f} ({time.time() - started:.0f}s)", file=sys.stderr)
+        print(
+            f"epoch {epoch + 1}: loss {loss_total / n_docs:.4f} ({time.time() - started:.0f}s)",
+            file=sys.stderr,
+        )
 
     floor = int(np.median(primary_counts))
+    if args.l1:
+        weights = rda_weights(grad_sum, accum, step, args.l1, args.lr)
+        print(f"L1 {args.l1}: {int((weights != 0).sum())} non-zero weights", file=sys.stderr)
     if args.save_npz:
         np.savez(args.save_npz, weights=weights, bias=bias)
     # Centre each feature's vector on its median (argmax-invariant), then prune and quantise.
@@ -165,7 +189,9 @@ def main() -> None:
                 for name, dev_rows, (d_ptr, d_idx, d_val) in dev_sets:
                     top = predict_dense(pruned, bias - correction * log_prior, d_ptr, d_idx, d_val)
                     hit = np.mean([classes[t] in r["categories"] for t, r in zip(top, dev_rows, strict=True)])
-                    prim = np.mean([classes[t] == r["primary_category"] for t, r in zip(top, dev_rows, strict=True)])
+                    prim = np.mean(
+                        [classes[t] == r["primary_category"] for t, r in zip(top, dev_rows, strict=True)]
+                    )
                     line.append(f"{name[:8]} {100 * hit:.1f}/{100 * prim:.1f}")
                 print(" ".join(line), file=sys.stderr)
     scale = float(np.abs(weights).max()) / 127.0
@@ -200,7 +226,9 @@ def main() -> None:
         handle.write(json.dumps(model, separators=(",", ":"), sort_keys=True).encode("utf-8"))
     Path(args.out).write_bytes(buffer.getvalue())
     size = Path(args.out).stat().st_size
-    print(f"kept {len(table)} features, {kept} weights; wrote {args.out} ({size / 1e6:.2f} MB)", file=sys.stderr)
+    print(
+        f"kept {len(table)} features, {kept} weights; wrote {args.out} ({size / 1e6:.2f} MB)", file=sys.stderr
+    )
 
 
 if __name__ == "__main__":

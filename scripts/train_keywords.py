@@ -26,10 +26,10 @@ import numpy as np
 from nltk.stem import PorterStemmer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _evaldata import REPO, evaldata_dir, read_jsonl  # noqa: E402
+from _evaldata import REPO, evaldata_dir, read_jsonl
 
-from papersum.offline import keywords as kw  # noqa: E402
-from papersum.offline.text import words  # noqa: E402
+from papersum.offline import keywords as kw
+from papersum.offline.text import words
 
 OUT = REPO / "src" / "papersum" / "data" / "offline" / "keywords.json.gz"
 KP_SMOOTHING = 5.0  # pseudo-documents at the global keyphrase rate
@@ -74,7 +74,9 @@ def main() -> None:
 
     docs = list(read_jsonl(data / "inspec_train.jsonl"))
     # Per-document statistics, so each document can be scored with its own labels removed.
-    per_doc: list[tuple[dict[str, kw.Candidate], set[str], dict[str, int], int, set[str], set[str], set[str]]] = []
+    per_doc: list[
+        tuple[dict[str, kw.Candidate], set[str], dict[str, int], int, set[str], set[str], set[str]]
+    ] = []
     word_in_doc: Counter[str] = Counter()
     word_in_kp: Counter[str] = Counter()
     phrase_seen: Counter[str] = Counter()
@@ -132,12 +134,8 @@ def main() -> None:
     for name, value in zip(kw.FEATURE_NAMES, w, strict=True):
         print(f"  {name:12s} {value:+.3f}", file=sys.stderr)
 
-    full_word_kp = {
-        wd: round(word_kp(wd, False, False), 3) for wd, n in word_in_doc.items() if n >= 2
-    }
-    full_phrase_kp = {
-        p: round(phrase_gold[p] / (phrase_seen[p] + PHRASE_SMOOTHING), 3) for p in phrase_gold
-    }
+    full_word_kp = {wd: round(word_kp(wd, False, False), 3) for wd, n in word_in_doc.items() if n >= 2}
+    full_phrase_kp = {p: round(phrase_gold[p] / (phrase_seen[p] + PHRASE_SMOOTHING), 3) for p in phrase_gold}
     payload = {
         "weights": {name: round(float(v), 4) for name, v in zip(kw.FEATURE_NAMES, w, strict=True)},
         "idf": idf,

@@ -27,10 +27,10 @@ import numpy as np
 from rouge_score import rouge_scorer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _evaldata import REPO, evaldata_dir, read_jsonl  # noqa: E402
+from _evaldata import REPO, evaldata_dir, read_jsonl
 
-from papersum.offline import tldr  # noqa: E402
-from papersum.offline.text import split_sentences  # noqa: E402
+from papersum.offline import tldr
+from papersum.offline.text import split_sentences
 
 OUT = REPO / "src" / "papersum" / "data" / "offline" / "tldr.json"
 TOKEN = re.compile(r"[a-z0-9]+")
@@ -93,8 +93,15 @@ def main() -> None:
 
     # 2. candidate scorer.
     scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=False)
-    partial = tldr.model_from_dict({"weights": {}, "word_weights": word_weights, "lexicon": {},
-                                    "default_lexicon": default, "gold_length": args.gold_length})
+    partial = tldr.model_from_dict(
+        {
+            "weights": {},
+            "word_weights": word_weights,
+            "lexicon": {},
+            "default_lexicon": default,
+            "gold_length": args.gold_length,
+        }
+    )
     features, targets, groups = [], [], []
     for doc_index, ((title, sentences, golds, _), lexicon) in enumerate(zip(docs, loo_lexicons, strict=True)):
         probabilities = tldr.word_probabilities(
@@ -114,16 +121,27 @@ def main() -> None:
         idx = np.nonzero(g == doc)[0]
         picks.append(y[idx[np.argmax(x[idx] @ w)]])
         oracle.append(y[idx].max())
-    print(f"{len(docs)} docs, {len(y)} candidates; train R1 of pick {100 * np.mean(picks):.1f},"
-          f" oracle {100 * np.mean(oracle):.1f}", file=sys.stderr)
+    print(
+        f"{len(docs)} docs, {len(y)} candidates; train R1 of pick {100 * np.mean(picks):.1f},"
+        f" oracle {100 * np.mean(oracle):.1f}",
+        file=sys.stderr,
+    )
     weights = {name: round(float(v), 5) for name, v in zip(tldr.FEATURE_NAMES, w, strict=True)}
     for name, value in weights.items():
         print(f"  {name:16s} {value:+.4f}", file=sys.stderr)
     lexicon = {t: round(lexicon_value(t, 0.0, 0), 3) for t, n in seen.items() if n >= 3}
-    payload = {"weights": weights, "word_weights": word_weights, "lexicon": lexicon,
-               "default_lexicon": round(default, 4), "gold_length": args.gold_length,
-               "trained_on": "scitldr_a_train.jsonl", "ridge": args.ridge}
-    Path(args.out).write_text(json.dumps(payload, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    payload = {
+        "weights": weights,
+        "word_weights": word_weights,
+        "lexicon": lexicon,
+        "default_lexicon": round(default, 4),
+        "gold_length": args.gold_length,
+        "trained_on": "scitldr_a_train.jsonl",
+        "ridge": args.ridge,
+    }
+    Path(args.out).write_text(
+        json.dumps(payload, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
     print(f"wrote {args.out} ({Path(args.out).stat().st_size / 1e3:.0f} kB)", file=sys.stderr)
 
 

@@ -34,9 +34,7 @@ def load_model() -> CategoryModel:
     path = resources.files("papersum.data.offline").joinpath(MODEL_FILE)
     with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
-    base = tuple(
-        b - PRIOR_CORRECTION * p for b, p in zip(data["bias"], data["log_prior"], strict=True)
-    )
+    base = tuple(b - PRIOR_CORRECTION * p for b, p in zip(data["bias"], data["log_prior"], strict=True))
     weights = {
         key: tuple(zip(pairs[0::2], pairs[1::2], strict=True)) for key, pairs in data["weights"].items()
     }

@@ -9,25 +9,46 @@ from papersum.models import Contribution
 _RULES: tuple[tuple[Contribution, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I))
     for kind, pattern in (
-        (Contribution.survey, r"\b(?:a |this )?(?:survey|review|overview|tutorial|systematic literature)\b"
-                              r"(?! (?:data|sites?|response))"),
-        (Contribution.benchmark, r"\b(?:we|this paper) (?:introduce|present|propose|release|construct|build)s?"
-                                 r" (?:a |an |the )?(?:new |novel |large-scale |comprehensive |unified )*"
-                                 r"(?:benchmark|evaluation suite|leaderboard)"),
-        (Contribution.dataset, r"\b(?:we|this paper) (?:introduce|present|propose|release|collect|construct|"
-                               r"build|create|curate)s? (?:a |an |the )?(?:new |novel |large-scale |large |"
-                               r"publicly available |first |annotated |multilingual )*(?:\w+ )?"
-                               r"(?:dataset|corpus|treebank|database|collection of)"),
-        (Contribution.system, r"\b(?:we (?:present|describe|introduce|release|develop|build)s?|this paper "
-                              r"(?:presents|describes)) (?:a |an |the )?(?:\w+ ){0,3}(?:system|toolkit|"
-                              r"library|platform|tool|software|prototype|pipeline|package|infrastructure)\b"),
-        (Contribution.theory, r"\b(?:we (?:prove|derive|establish)|theorem|lemma|upper bounds?|lower bounds?|"
-                              r"convergence rate|sample complexity|regret bound|minimax|np-hard)\b"),
-        (Contribution.analysis, r"\b(?:we (?:study|analy[sz]e|investigate|examine|evaluate|compare|"
-                                r"characteri[sz]e|revisit|measure)|empirical (?:study|analysis|evaluation)|"
-                                r"(?:comparative|systematic|large-scale) (?:study|analysis)|understanding)\b"),
-        (Contribution.application, r"\b(?:we apply|applied to|application (?:of|to)|case study|clinical|"
-                                   r"patients|medical|industrial|real-world deployment)\b"),
+        (
+            Contribution.survey,
+            r"\b(?:a |this )?(?:survey|review|overview|tutorial|systematic literature)\b"
+            r"(?! (?:data|sites?|response))",
+        ),
+        (
+            Contribution.benchmark,
+            r"\b(?:we|this paper) (?:introduce|present|propose|release|construct|build)s?"
+            r" (?:a |an |the )?(?:new |novel |large-scale |comprehensive |unified )*"
+            r"(?:benchmark|evaluation suite|leaderboard)",
+        ),
+        (
+            Contribution.dataset,
+            r"\b(?:we|this paper) (?:introduce|present|propose|release|collect|construct|"
+            r"build|create|curate)s? (?:a |an |the )?(?:new |novel |large-scale |large |"
+            r"publicly available |first |annotated |multilingual )*(?:\w+ )?"
+            r"(?:dataset|corpus|treebank|database|collection of)",
+        ),
+        (
+            Contribution.system,
+            r"\b(?:we (?:present|describe|introduce|release|develop|build)s?|this paper "
+            r"(?:presents|describes)) (?:a |an |the )?(?:\w+ ){0,3}(?:system|toolkit|"
+            r"library|platform|tool|software|prototype|pipeline|package|infrastructure)\b",
+        ),
+        (
+            Contribution.theory,
+            r"\b(?:we (?:prove|derive|establish)|theorem|lemma|upper bounds?|lower bounds?|"
+            r"convergence rate|sample complexity|regret bound|minimax|np-hard)\b",
+        ),
+        (
+            Contribution.analysis,
+            r"\b(?:we (?:study|analy[sz]e|investigate|examine|evaluate|compare|"
+            r"characteri[sz]e|revisit|measure)|empirical (?:study|analysis|evaluation)|"
+            r"(?:comparative|systematic|large-scale) (?:study|analysis)|understanding)\b",
+        ),
+        (
+            Contribution.application,
+            r"\b(?:we apply|applied to|application (?:of|to)|case study|clinical|"
+            r"patients|medical|industrial|real-world deployment)\b",
+        ),
     )
 )
 _TITLE_HINTS: tuple[tuple[Contribution, re.Pattern[str]], ...] = (

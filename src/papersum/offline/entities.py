@@ -11,30 +11,134 @@ MAX_ITEMS = 8
 MAX_CHARS = 80
 
 TASK_HEADS: frozenset[str] = frozenset(
-    """
-    recognition detection classification segmentation translation retrieval parsing generation
-    prediction estimation tracking summarization summarisation answering reconstruction localization
-    localisation understanding planning control forecasting labeling labelling tagging extraction
-    alignment matching synthesis completion captioning clustering reasoning navigation grasping
-    identification verification diagnosis search ranking recommendation annotation disambiguation
-    resolution inpainting denoising registration transcription compression interpretation
-    correction analysis mining modeling modelling learning
-    """.split()
+    [
+        "recognition",
+        "detection",
+        "classification",
+        "segmentation",
+        "translation",
+        "retrieval",
+        "parsing",
+        "generation",
+        "prediction",
+        "estimation",
+        "tracking",
+        "summarization",
+        "summarisation",
+        "answering",
+        "reconstruction",
+        "localization",
+        "localisation",
+        "understanding",
+        "planning",
+        "control",
+        "forecasting",
+        "labeling",
+        "labelling",
+        "tagging",
+        "extraction",
+        "alignment",
+        "matching",
+        "synthesis",
+        "completion",
+        "captioning",
+        "clustering",
+        "reasoning",
+        "navigation",
+        "grasping",
+        "identification",
+        "verification",
+        "diagnosis",
+        "search",
+        "ranking",
+        "recommendation",
+        "annotation",
+        "disambiguation",
+        "resolution",
+        "inpainting",
+        "denoising",
+        "registration",
+        "transcription",
+        "compression",
+        "interpretation",
+        "correction",
+        "analysis",
+        "mining",
+        "modeling",
+        "modelling",
+        "learning",
+    ]
 )
 METHOD_HEADS: frozenset[str] = frozenset(
-    """
-    network networks model models algorithm algorithms method methods approach approaches framework
-    frameworks architecture architectures technique techniques classifier classifiers encoder decoder
-    transformer transformers regression optimizer optimization scheme schemes mechanism estimator
-    procedure heuristic heuristics grammar grammars parser tagger system systems module kernel
-    embedding embeddings autoencoder gan gans cnn cnns rnn rnns lstm lstms
-    """.split()
+    [
+        "network",
+        "networks",
+        "model",
+        "models",
+        "algorithm",
+        "algorithms",
+        "method",
+        "methods",
+        "approach",
+        "approaches",
+        "framework",
+        "frameworks",
+        "architecture",
+        "architectures",
+        "technique",
+        "techniques",
+        "classifier",
+        "classifiers",
+        "encoder",
+        "decoder",
+        "transformer",
+        "transformers",
+        "regression",
+        "optimizer",
+        "optimization",
+        "scheme",
+        "schemes",
+        "mechanism",
+        "estimator",
+        "procedure",
+        "heuristic",
+        "heuristics",
+        "grammar",
+        "grammars",
+        "parser",
+        "tagger",
+        "system",
+        "systems",
+        "module",
+        "kernel",
+        "embedding",
+        "embeddings",
+        "autoencoder",
+        "gan",
+        "gans",
+        "cnn",
+        "cnns",
+        "rnn",
+        "rnns",
+        "lstm",
+        "lstms",
+    ]
 )
 DATASET_HEADS: frozenset[str] = frozenset(
-    "dataset datasets corpus corpora benchmark benchmarks database treebank collection".split()
+    [
+        "dataset",
+        "datasets",
+        "corpus",
+        "corpora",
+        "benchmark",
+        "benchmarks",
+        "database",
+        "treebank",
+        "collection",
+    ]
 )
 # Generic words that are not a useful entity on their own ("the model", "our approach").
-_GENERIC_ALONE = METHOD_HEADS | TASK_HEADS | DATASET_HEADS | frozenset("data task tasks problem".split())
+_GENERIC_ALONE = METHOD_HEADS | TASK_HEADS | DATASET_HEADS | frozenset(["data", "task", "tasks", "problem"])
 
 _NAME = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?:\s[A-Z0-9][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*){0,3}"
 _DATASET_ON = re.compile(
@@ -45,7 +149,8 @@ _DATASET_ON = re.compile(
 _DATASET_NOUN = re.compile(rf"\b({_NAME})\s+(?:datasets?|corpus|corpora|benchmarks?|treebank)\b")
 _METHOD_NAMED = re.compile(
     rf"\b(?:we (?:propose|present|introduce|develop|design|describe)|called|named|dubbed|termed|coined)"
-    rf"\s+(?:a |an |the )?(?:novel |new |simple )?(?:\w+ ){{0,4}}?({_NAME})(?=\s*[,(:]|\s+(?:which|that|to|for|as|,))"
+    rf"\s+(?:a |an |the )?(?:novel |new |simple )?(?:\w+ ){{0,4}}?({_NAME})"
+    r"(?=\s*[,(:]|\s+(?:which|that|to|for|as|,))"
 )
 _METHOD_APPOSITION = re.compile(rf"\b({_NAME}),\s+(?:a|an)\s+(?:novel|new|simple|general|\w+)")
 _TASK_CUE = re.compile(
@@ -53,9 +158,45 @@ _TASK_CUE = re.compile(
     r"([a-z][a-z\- ]{2,60}?)(?=[,.;:()]|\s(?:and|which|that|where|with|in|on|by|from|using)\b)"
 )
 _NOT_NAMES = frozenset(
-    "We Our This These The In It However Moreover Furthermore Finally Experiments Experimental Results "
-    "Extensive Recent Existing Such Unlike Although While When First Second Third Specifically Here "
-    "To For On A An As By With Using Based".split()
+    [
+        "We",
+        "Our",
+        "This",
+        "These",
+        "The",
+        "In",
+        "It",
+        "However",
+        "Moreover",
+        "Furthermore",
+        "Finally",
+        "Experiments",
+        "Experimental",
+        "Results",
+        "Extensive",
+        "Recent",
+        "Existing",
+        "Such",
+        "Unlike",
+        "Although",
+        "While",
+        "When",
+        "First",
+        "Second",
+        "Third",
+        "Specifically",
+        "Here",
+        "To",
+        "For",
+        "On",
+        "A",
+        "An",
+        "As",
+        "By",
+        "With",
+        "Using",
+        "Based",
+    ]
 )
 
 

@@ -48,7 +48,12 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 
 _DEFAULT_WEIGHTS: dict[str, float] = {
-    "log_tf": 1.0, "in_title": 1.0, "first_pos": -1.0, "n2": 0.5, "n3": 0.4, "mean_idf": 0.3,
+    "log_tf": 1.0,
+    "in_title": 1.0,
+    "first_pos": -1.0,
+    "n2": 0.5,
+    "n3": 0.4,
+    "mean_idf": 0.3,
 }
 
 
@@ -70,11 +75,23 @@ def load_model() -> KeywordModel:
         with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
             data = json.load(handle)
     except FileNotFoundError:
-        data = {"weights": _DEFAULT_WEIGHTS, "idf": {}, "default_idf": 5.0, "word_kp": {},
-                "default_kp": 0.3, "phrase_kp": {}}
+        data = {
+            "weights": _DEFAULT_WEIGHTS,
+            "idf": {},
+            "default_idf": 5.0,
+            "word_kp": {},
+            "default_kp": 0.3,
+            "phrase_kp": {},
+        }
     weights = tuple(float(data["weights"].get(name, 0.0)) for name in FEATURE_NAMES)
-    return KeywordModel(weights, data["idf"], float(data["default_idf"]), data["word_kp"],
-                        float(data["default_kp"]), data["phrase_kp"])
+    return KeywordModel(
+        weights,
+        data["idf"],
+        float(data["default_idf"]),
+        data["word_kp"],
+        float(data["default_kp"]),
+        data["phrase_kp"],
+    )
 
 
 @dataclass
@@ -128,8 +145,13 @@ def candidates(title: str, abstract: str) -> tuple[dict[str, Candidate], set[str
                         title_keys.add(key)
                     candidate = found.get(key)
                     if candidate is None:
-                        found[key] = Candidate(" ".join(originals[start:end]), tuple(lowers[start:end]), 1,
-                                               position + start, start == 0 and end == n)
+                        found[key] = Candidate(
+                            " ".join(originals[start:end]),
+                            tuple(lowers[start:end]),
+                            1,
+                            position + start,
+                            start == 0 and end == n,
+                        )
                     else:
                         candidate.count += 1
             position += n
@@ -178,8 +200,26 @@ def candidate_score(
     candidate: Candidate, in_title: bool, word_counts: dict[str, int], total: int, model: KeywordModel
 ) -> float:
     """weights . candidate_features(...), computed inline because it runs ~150 times per abstract."""
-    (w_bias, w_tf, w_first, w_title, w_n1, w_n2, w_n3, w_n4, w_mean_idf, w_min_idf, w_mean_kp, w_min_kp,
-     w_head_kp, w_first_kp, w_whole, w_phrase, w_word_tf, w_acronym) = model.weights
+    (
+        w_bias,
+        w_tf,
+        w_first,
+        w_title,
+        w_n1,
+        w_n2,
+        w_n3,
+        w_n4,
+        w_mean_idf,
+        w_min_idf,
+        w_mean_kp,
+        w_min_kp,
+        w_head_kp,
+        w_first_kp,
+        w_whole,
+        w_phrase,
+        w_word_tf,
+        w_acronym,
+    ) = model.weights
     idf_get, kp_get = model.idf.get, model.word_kp.get
     default_idf, default_kp = model.default_idf, model.default_kp
     phrase_words = candidate.words

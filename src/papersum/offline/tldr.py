@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from bisect import bisect_right
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -17,33 +18,61 @@ MODEL_FILE = "tldr.json"
 MAX_CHARS = 400
 
 # Cue words and word pairs; checked with set lookups on a sentence's tokens (regexes were 10x slower).
-_PROPOSE_VERBS = frozenset("propose present introduce develop design devise describe formulate".split())
-_SHOW_VERBS = frozenset("show demonstrate find prove establish argue observe study investigate".split())
-_PAPER_NOUNS = frozenset("paper work study article letter note".split())
-_RESULT_WORDS = frozenset(
-    "experiment experiments results benchmark benchmarks state-of-the-art outperform outperforms "
-    "outperforming outperformed".split()
+_PROPOSE_VERBS = frozenset(
+    ["propose", "present", "introduce", "develop", "design", "devise", "describe", "formulate"]
 )
-_CODE_WORDS = frozenset("code github open-source".split())
-_NOVEL_WORDS = frozenset("novel new first".split())
-_METHOD_WORDS = frozenset("method approach framework algorithm model technique architecture".split())
-_CONTRAST_STARTS = frozenset("however but although while despite unfortunately".split())
-_BACKGROUND_STARTS = frozenset("recent recently deep many most existing current".split())
+_SHOW_VERBS = frozenset(
+    ["show", "demonstrate", "find", "prove", "establish", "argue", "observe", "study", "investigate"]
+)
+_PAPER_NOUNS = frozenset(["paper", "work", "study", "article", "letter", "note"])
+_RESULT_WORDS = frozenset(
+    [
+        "experiment",
+        "experiments",
+        "results",
+        "benchmark",
+        "benchmarks",
+        "state-of-the-art",
+        "outperform",
+        "outperforms",
+        "outperforming",
+        "outperformed",
+    ]
+)
+_CODE_WORDS = frozenset(["code", "github", "open-source"])
+_NOVEL_WORDS = frozenset(["novel", "new", "first"])
+_METHOD_WORDS = frozenset(
+    ["method", "approach", "framework", "algorithm", "model", "technique", "architecture"]
+)
+_CONTRAST_STARTS = frozenset(["however", "but", "although", "while", "despite", "unfortunately"])
+_BACKGROUND_STARTS = frozenset(["recent", "recently", "deep", "many", "most", "existing", "current"])
 CUE_NAMES: tuple[str, ...] = (
-    "cue_we_propose", "cue_this_paper", "cue_in_this", "cue_we_show", "cue_results", "cue_contrast",
-    "cue_code", "cue_novel", "cue_method", "cue_background", "cue_we", "cue_our", "cue_digit", "cue_paren",
+    "cue_we_propose",
+    "cue_this_paper",
+    "cue_in_this",
+    "cue_we_show",
+    "cue_results",
+    "cue_contrast",
+    "cue_code",
+    "cue_novel",
+    "cue_method",
+    "cue_background",
+    "cue_we",
+    "cue_our",
+    "cue_digit",
+    "cue_paren",
 )
 
 
 def is_proposal(tokens: list[str]) -> bool:
     """ "we propose/present/introduce ..." somewhere in the sentence's tokens."""
-    return any(a == "we" and b in _PROPOSE_VERBS for a, b in zip(tokens, tokens[1:], strict=False))
+    return any(a == "we" and b in _PROPOSE_VERBS for a, b in itertools.pairwise(tokens))
 
 
 def cue_features(sentence: str, tokens: list[str]) -> list[float]:
     """Values of CUE_NAMES for one sentence; `tokens` are its lower-cased words."""
     unique = set(tokens)
-    pairs = set(zip(tokens, tokens[1:], strict=False))
+    pairs = set(itertools.pairwise(tokens))
     first = tokens[0] if tokens else ""
     return [
         float(any(a == "we" and b in _PROPOSE_VERBS for a, b in pairs)),
@@ -81,7 +110,17 @@ SENTENCE_FEATURES: tuple[str, ...] = (
 # Per-candidate features on top of its sentence's: a candidate is a sentence or a clause prefix of it.
 FEATURE_NAMES: tuple[str, ...] = (*SENTENCE_FEATURES, "expected_f", "is_prefix", "kept_fraction")
 # Features of one word type in one abstract, for the "will this word be in the TL;DR" model.
-WORD_FEATURE_NAMES: tuple[str, ...] = ("bias", "lexicon", "in_title", "log_tf", "first_pos", "is_stop", "in_cue")
+WORD_FEATURE_NAMES: tuple[str, ...] = (
+    "bias",
+    "lexicon",
+    "in_title",
+    "log_tf",
+    "first_pos",
+    "is_stop",
+    "in_cue",
+    "in_first_sentence",
+    "capitalised",
+)
 
 # Hand-set fallback used only if the trained weights file is missing.
 _DEFAULT_MODEL: dict[str, object] = {
@@ -93,12 +132,15 @@ _DEFAULT_MODEL: dict[str, object] = {
 }
 
 _ROUGE_TOKEN = re.compile(r"[a-z0-9]+")
+_CASED_TOKEN = re.compile(r"[A-Za-z0-9]+")
 # Where a sentence may be cut to keep its main clause: before a comma/semicolon/colon or a connective.
 _CLAUSE_CUT = re.compile(
     r",\s|;\s|:\s|\s(?=(?:by|which|that|where|while|using|via|through|and|with|for|in order to|"
     r"based on|without|thereby|such that|so that|resulting in|leading to|achieving|outperforming)\s)"
 )
 MIN_PREFIX_WORDS = 6
+# "Given X, we propose Y" -> also try "We propose Y".
+_PREAMBLE_WE = re.compile(r",\s+we\s+(?=[a-z])")
 
 
 @dataclass(frozen=True)
@@ -160,8 +202,9 @@ def model_from_dict(data: dict[str, Any]) -> TldrModel:
     )
 
 
-def word_features(title: str, sentences: list[str], lexicon: dict[str, float], default: float
-                  ) -> dict[str, list[float]]:
+def word_features(
+    title: str, sentences: list[str], lexicon: dict[str, float], default: float
+) -> dict[str, list[float]]:
     """Features (order of WORD_FEATURE_NAMES) of every ROUGE token type in the abstract."""
     title_tokens = set(_ROUGE_TOKEN.findall(title.lower()))
     counts: dict[str, int] = {}
@@ -179,6 +222,8 @@ def word_features(title: str, sentences: list[str], lexicon: dict[str, float], d
         if is_cue:
             cue.update(tokens)
     total = max(position, 1)
+    opening = set(_ROUGE_TOKEN.findall(sentences[0].lower())) if sentences else set()
+    capitalised = _capitalised_tokens(sentences)
     return {
         token: [
             1.0,
@@ -188,9 +233,23 @@ def word_features(title: str, sentences: list[str], lexicon: dict[str, float], d
             first[token] / total,
             float(token in STOPWORDS),
             float(token in cue),
+            float(token in opening),
+            float(token in capitalised),
         ]
         for token, count in counts.items()
     }
+
+
+def _capitalised_tokens(sentences: list[str]) -> set[str]:
+    """Lower-cased forms of words written with a capital after their first letter or mid-sentence
+    (names and acronyms such as "BERT", "ResNet", "Transformer")."""
+    found: set[str] = set()
+    for sentence in sentences:
+        for index, match in enumerate(_CASED_TOKEN.finditer(sentence)):
+            word = match.group()
+            if any(c.isupper() for c in word[1:]) or (index > 0 and word[0].isupper()):
+                found.add(word.lower())
+    return found
 
 
 def word_probabilities(features: dict[str, list[float]], word_weights: tuple[float, ...]) -> dict[str, float]:
@@ -204,7 +263,7 @@ def word_probabilities(features: dict[str, list[float]], word_weights: tuple[flo
 
 def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) -> dict[str, float]:
     """Same as word_probabilities(word_features(...)), inlined because it runs on every word."""
-    w_bias, w_lexicon, w_title, w_tf, w_first, w_stop, w_cue = model.word_weights
+    w_bias, w_lexicon, w_title, w_tf, w_first, w_stop, w_cue, w_opening, w_capital = model.word_weights
     title_tokens = set(_ROUGE_TOKEN.findall(title.lower()))
     counts: dict[str, int] = {}
     first: dict[str, int] = {}
@@ -222,58 +281,78 @@ def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) 
         if is_proposal(tokens):
             cue.update(tokens)
     total = max(position, 1)
+    opening = set(_ROUGE_TOKEN.findall(sentences[0].lower())) if sentences else set()
+    capitalised = _capitalised_tokens(sentences)
     lexicon_get, default = model.lexicon.get, model.default_lexicon
     log, exp = math.log, math.exp
     probabilities: dict[str, float] = {}
     for token, count in counts.items():
-        z = w_bias + w_lexicon * lexicon_get(token, default) + w_tf * log(count) + w_first * first[token] / total
+        z = (
+            w_bias
+            + w_lexicon * lexicon_get(token, default)
+            + w_tf * log(count)
+            + w_first * first[token] / total
+        )
         if token in title_tokens:
             z += w_title
         if token in STOPWORDS:
             z += w_stop
         if token in cue:
             z += w_cue
+        if token in opening:
+            z += w_opening
+        if token in capitalised:
+            z += w_capital
         probabilities[token] = 1.0 / (1.0 + exp(-max(min(z, 30.0), -30.0)))
     return probabilities
 
 
-def candidate_texts(sentence: str) -> list[tuple[str, bool]]:
-    """The compressed sentence and its clause prefixes of at least MIN_PREFIX_WORDS words."""
+def candidate_texts(sentence: str) -> list[list[tuple[str, bool]]]:
+    """Groups of candidates: each base text (the compressed sentence, and its main clause when a
+    preamble precedes ", we ...") followed by its clause prefixes of >= MIN_PREFIX_WORDS words."""
     full = compress(sentence)
-    found = [(full, False)]
-    for match in _CLAUSE_CUT.finditer(full):
-        prefix = full[: match.start()].rstrip(" ,;:")
-        if len(prefix.split()) >= MIN_PREFIX_WORDS:
-            found.append((prefix, True))
-    return found
+    bases = [full]
+    preamble = _PREAMBLE_WE.search(full)
+    if preamble and preamble.start() < 0.6 * len(full):
+        bases.append("We " + full[preamble.end() :])
+    groups: list[list[tuple[str, bool]]] = []
+    for base in bases:
+        group = [(base, False)]
+        for match in _CLAUSE_CUT.finditer(base):
+            prefix = base[: match.start()].rstrip(" ,;:")
+            if len(prefix.split()) >= MIN_PREFIX_WORDS:
+                group.append((prefix, True))
+        groups.append(group)
+    return groups
 
 
-def scored_candidates(title: str, sentences: list[str], model: TldrModel,
-                      probabilities: dict[str, float]) -> list[tuple[str, list[float]]]:
+def scored_candidates(
+    title: str, sentences: list[str], model: TldrModel, probabilities: dict[str, float]
+) -> list[tuple[str, list[float]]]:
     """Every candidate with its feature vector (order of FEATURE_NAMES)."""
     rows: list[tuple[str, list[float]]] = []
     gold_length = model.gold_length
     for sentence, base in zip(sentences, sentence_features(title, sentences), strict=True):
         full_length = max(len(sentence.split()), 1)
-        candidates = candidate_texts(sentence)
-        # Prefixes share the full text's tokens: one pass gives cumulative hits at every token end.
-        ends: list[int] = []
-        cumulative: list[float] = []
-        seen: set[str] = set()
-        expected_hits = 0.0
-        for match in _ROUGE_TOKEN.finditer(candidates[0][0].lower()):
-            token = match.group()
-            if token not in seen:
-                seen.add(token)
-                expected_hits += probabilities.get(token, 0.0)
-            ends.append(match.end())
-            cumulative.append(expected_hits)
-        for text, is_prefix in candidates:
-            n_tokens = bisect_right(ends, len(text))
-            expected_hits = cumulative[n_tokens - 1] if n_tokens else 0.0
-            expected_f = 2.0 * expected_hits / (n_tokens + gold_length)
-            kept = len(text.split()) / full_length
-            rows.append((text, [*base, expected_f, float(is_prefix), kept]))
+        for candidates in candidate_texts(sentence):
+            # Prefixes share the base text's tokens: one pass gives cumulative hits at every token end.
+            ends: list[int] = []
+            cumulative: list[float] = []
+            seen: set[str] = set()
+            expected_hits = 0.0
+            for match in _ROUGE_TOKEN.finditer(candidates[0][0].lower()):
+                token = match.group()
+                if token not in seen:
+                    seen.add(token)
+                    expected_hits += probabilities.get(token, 0.0)
+                ends.append(match.end())
+                cumulative.append(expected_hits)
+            for text, is_prefix in candidates:
+                n_tokens = bisect_right(ends, len(text))
+                expected_hits = cumulative[n_tokens - 1] if n_tokens else 0.0
+                expected_f = 2.0 * expected_hits / (n_tokens + gold_length)
+                kept = len(text.split()) / full_length
+                rows.append((text, [*base, expected_f, float(is_prefix), kept]))
     return rows
 
 
