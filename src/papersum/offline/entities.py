@@ -1,14 +1,27 @@
-"""Tasks, methods and datasets named in an abstract, from cue patterns and phrase head nouns."""
+"""Tasks, methods and datasets named in an abstract.
+
+Named things come from cue patterns ("on ImageNet", "we propose X, a ..."); the rest are phrase
+chunks typed by their head word, with head/phrase label counts from the SciERC training split
+(scripts/train_entities.py).
+"""
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
+from functools import lru_cache
+from importlib import resources
 
 from papersum.offline.keywords import chunks
-from papersum.offline.text import WEAK_WORDS
+from papersum.offline.text import EDGE_WORDS
 
 MAX_ITEMS = 8
 MAX_CHARS = 80
+MODEL_FILE = "entities.json.gz"
+LABELS: tuple[str, ...] = ("Task", "Method", "Material")  # SciERC types behind tasks/methods/datasets
+SMOOTHING = 1.0  # pseudo-count of "not an entity" added to every head/phrase
+MIN_LABEL_SHARE = 0.3
 
 TASK_HEADS: frozenset[str] = frozenset(
     [
@@ -214,23 +227,55 @@ def _add(target: list[str], phrase: str) -> None:
         target.append(phrase)
 
 
-def _head_phrases(text: str, heads: frozenset[str]) -> list[str]:
-    """Longest span of each chunk ending in a head noun, with weak leading words dropped."""
+def phrase_chunks(text: str) -> list[str]:
+    """Maximal runs of words between punctuation/stopwords, trimmed of verbs and filler at both ends."""
     phrases: list[str] = []
     for originals, lowers in chunks(text):
-        for end in range(len(lowers), 0, -1):
-            if lowers[end - 1] in heads:
-                start = 0
-                while start < end - 1 and lowers[start] in WEAK_WORDS:
-                    start += 1
-                if end - start >= 2 or originals[start][0].isupper():
-                    phrases.append(" ".join(originals[max(start, end - 5) : end]))
-                break
+        start, end = 0, len(lowers)
+        while start < end and lowers[start] in EDGE_WORDS:
+            start += 1
+        while end > start and lowers[end - 1] in EDGE_WORDS:
+            end -= 1
+        if start < end:
+            phrases.append(" ".join(originals[start:end]))
     return phrases
 
 
+@lru_cache(maxsize=1)
+def load_typer() -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """(head word -> label counts, phrase -> label counts), label order ("none", *LABELS)."""
+    try:
+        path = resources.files("papersum.data.offline").joinpath(MODEL_FILE)
+        with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        return {}, {}
+    return data["heads"], data["phrases"]
+
+
+def _fallback_label(head: str) -> str | None:
+    if head in TASK_HEADS:
+        return "Task"
+    if head in METHOD_HEADS:
+        return "Method"
+    if head in DATASET_HEADS:
+        return "Material"
+    return None
+
+
+def type_phrase(phrase: str, heads: dict[str, list[int]], phrases: dict[str, list[int]]) -> str | None:
+    """Task, Method, Material or None for one chunk, from what annotators did with it or its head."""
+    key = phrase.lower()
+    counts = phrases.get(key) or heads.get(key.rsplit(" ", 1)[-1])
+    if counts is None:
+        return _fallback_label(key.rsplit(" ", 1)[-1]) if " " in key else None
+    total = sum(counts) + SMOOTHING
+    best = max(range(1, len(counts)), key=lambda i: counts[i])
+    return LABELS[best - 1] if counts[best] / total >= MIN_LABEL_SHARE else None
+
+
 def extract_entities(title: str, abstract: str) -> tuple[list[str], list[str], list[str]]:
-    """(tasks, methods, datasets), each at most 8 phrases in order of appearance."""
+    """(tasks, methods, datasets), each at most 8 phrases: named ones first, then typed chunks."""
     text = f"{title}. {abstract}" if title else abstract
     tasks: list[str] = []
     methods: list[str] = []
@@ -245,12 +290,14 @@ def extract_entities(title: str, abstract: str) -> tuple[list[str], list[str], l
         _add(methods, match.group(1))
     for match in _METHOD_APPOSITION.finditer(text):
         _add(methods, match.group(1))
-    for phrase in _head_phrases(text, METHOD_HEADS):
-        _add(methods, phrase)
     for match in _TASK_CUE.finditer(text):
         _add(tasks, match.group(1))
-    for phrase in _head_phrases(text, TASK_HEADS):
-        _add(tasks, phrase)
+    heads, phrases = load_typer()
+    targets = {"Task": tasks, "Method": methods, "Material": datasets}
+    for phrase in phrase_chunks(text):
+        label = type_phrase(phrase, heads, phrases)
+        if label is not None:
+            _add(targets[label], phrase)
     dataset_keys = {d.lower() for d in datasets}
     methods = [m for m in methods if m.lower() not in dataset_keys]
     return tasks[:MAX_ITEMS], methods[:MAX_ITEMS], datasets[:MAX_ITEMS]
