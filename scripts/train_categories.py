@@ -168,6 +168,8 @@ def main() -> None:
 
     floor = int(np.median(primary_counts))
     if args.l1:
+        if args.save_npz:
+            np.savez(args.save_npz + ".rda.npz", grad_sum=grad_sum, accum=accum, step=step, bias=bias)
         weights = rda_weights(grad_sum, accum, step, args.l1, args.lr)
         print(f"L1 {args.l1}: {int((weights != 0).sum())} non-zero weights", file=sys.stderr)
     if args.save_npz:

@@ -20,9 +20,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _evaldata import REPO, evaldata_dir, read_jsonl  # noqa: E402
+from _evaldata import REPO, evaldata_dir, read_jsonl
 
-from papersum.offline.entities import LABELS, phrase_chunks  # noqa: E402
+from papersum.offline.entities import LABELS, phrase_chunks
 
 OUT = REPO / "src" / "papersum" / "data" / "offline" / "entities.json.gz"
 

@@ -7,7 +7,7 @@ import re
 from papersum.models import Contribution
 
 _RULES: tuple[tuple[Contribution, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.I))
+    (kind, re.compile(pattern))  # matched on lower-cased text
     for kind, pattern in (
         (
             Contribution.survey,
@@ -63,7 +63,8 @@ def classify_contribution(title: str, abstract: str) -> Contribution:
     for kind, pattern in _TITLE_HINTS:
         if pattern.search(title):
             return kind
+    lower = abstract.lower()
     for kind, pattern in _RULES:
-        if pattern.search(abstract):
+        if pattern.search(lower):
             return kind
     return Contribution.method

@@ -196,88 +196,82 @@ def _variant_key(words: tuple[str, ...]) -> str:
     return " ".join((*words[:-1], last))
 
 
-def candidate_score(
-    candidate: Candidate, in_title: bool, word_counts: dict[str, int], total: int, model: KeywordModel
-) -> float:
-    """weights . candidate_features(...), computed inline because it runs ~150 times per abstract."""
-    (
-        w_bias,
-        w_tf,
-        w_first,
-        w_title,
-        w_n1,
-        w_n2,
-        w_n3,
-        w_n4,
-        w_mean_idf,
-        w_min_idf,
-        w_mean_kp,
-        w_min_kp,
-        w_head_kp,
-        w_first_kp,
-        w_whole,
-        w_phrase,
-        w_word_tf,
-        w_acronym,
-    ) = model.weights
-    idf_get, kp_get = model.idf.get, model.word_kp.get
+def score_candidates(
+    found: dict[str, Candidate],
+    title_keys: set[str],
+    word_counts: dict[str, int],
+    total: int,
+    model: KeywordModel,
+) -> dict[str, float]:
+    """weights . candidate_features(...) for every candidate, inlined: it runs ~150 times per abstract."""
+    (w_bias, w_tf, w_first, w_title, w_n1, w_n2, w_n3, w_n4, w_mean_idf, w_min_idf, w_mean_kp, w_min_kp,
+     w_head_kp, w_first_kp, w_whole, w_phrase, w_word_tf, w_acronym) = model.weights  # fmt: skip
+    idf_get, kp_get, phrase_get = model.idf.get, model.word_kp.get, model.phrase_kp.get
     default_idf, default_kp = model.default_idf, model.default_kp
-    phrase_words = candidate.words
-    n = len(phrase_words)
-    idf_sum = kp_sum = word_total = 0.0
-    idf_min = kp_min = 1e9
-    for w in phrase_words:
-        idf = idf_get(w, default_idf)
-        kp = kp_get(w, default_kp)
-        idf_sum += idf
-        kp_sum += kp
-        idf_min = min(idf_min, idf)
-        kp_min = min(kp_min, kp)
-        word_total += word_counts.get(w, 0)
-    score = (
-        w_bias
-        + w_tf * math.log1p(candidate.count)
-        + w_first * candidate.first / total
-        + (w_title if in_title else 0.0)
-        + (w_n1, w_n2, w_n3, w_n4)[min(n, 4) - 1]
-        + (w_mean_idf * idf_sum + w_mean_kp * kp_sum) / n
-        + w_min_idf * idf_min
-        + w_min_kp * kp_min
-        + w_head_kp * kp_get(phrase_words[-1], default_kp)
-        + w_first_kp * kp_get(phrase_words[0], default_kp)
-        + (w_whole if candidate.whole_chunk else 0.0)
-        + w_word_tf * math.log1p(word_total / n)
-    )
-    if n == 1:
-        surface = candidate.surface
-        if surface.isupper() and len(surface) > 1:
+    # Per word, once: (idf, keyphraseness, count in this abstract).
+    info = {w: (idf_get(w, default_idf), kp_get(w, default_kp), c) for w, c in word_counts.items()}
+    length_bonus = (w_n1, w_n2, w_n3, w_n4)
+    log1p = math.log1p
+    scores: dict[str, float] = {}
+    for key, candidate in found.items():
+        phrase_words = candidate.words
+        n = len(phrase_words)
+        if n == 1:
+            idf_sum, kp_sum, word_total = info[phrase_words[0]]
+            idf_min, kp_min = idf_sum, kp_sum
+            kp_first = kp_last = kp_sum
+        else:
+            idf_sum = kp_sum = word_total = 0.0
+            idf_min = kp_min = 1e9
+            for w in phrase_words:
+                idf, kp, count = info[w]
+                idf_sum += idf
+                kp_sum += kp
+                word_total += count
+                if idf < idf_min:
+                    idf_min = idf
+                if kp < kp_min:
+                    kp_min = kp
+            kp_first, kp_last = info[phrase_words[0]][1], info[phrase_words[-1]][1]
+        score = (
+            w_bias
+            + w_tf * log1p(candidate.count)
+            + w_first * candidate.first / total
+            + length_bonus[min(n, 4) - 1]
+            + (w_mean_idf * idf_sum + w_mean_kp * kp_sum) / n
+            + w_min_idf * idf_min
+            + w_min_kp * kp_min
+            + w_head_kp * kp_last
+            + w_first_kp * kp_first
+            + w_word_tf * log1p(word_total / n)
+        )
+        if key in title_keys:
+            score += w_title
+        if candidate.whole_chunk:
+            score += w_whole
+        phrase = phrase_get(key)
+        if phrase:
+            score += w_phrase * phrase
+        if n == 1 and len(candidate.surface) > 1 and candidate.surface.isupper():
             score += w_acronym
-    else:
-        phrase = model.phrase_kp.get(" ".join(phrase_words))
-        if phrase:
-            score += w_phrase * phrase
-    if n == 1:
-        phrase = model.phrase_kp.get(phrase_words[0])
-        if phrase:
-            score += w_phrase * phrase
-    return score
+        scores[key] = score
+    return scores
 
 
 def rank_keyphrases(title: str, abstract: str) -> list[str]:
     """All candidates, best first (deterministic: ties broken by first position)."""
     model = load_model()
     found, title_keys, word_counts, total = candidates(title, abstract)
-    scored: list[tuple[float, int, str, tuple[str, ...]]] = []
-    for key, candidate in found.items():
-        if len(candidate.surface) > MAX_PHRASE_CHARS:
-            continue
-        score = candidate_score(candidate, key in title_keys, word_counts, total, model)
-        scored.append((-score, candidate.first, candidate.surface, candidate.words))
-    scored.sort()
+    scores = score_candidates(found, title_keys, word_counts, total, model)
+    ranking = sorted(found, key=lambda key: (-scores[key], found[key].first))
     ranked: list[str] = []
     seen: set[str] = set()
-    for _, _, surface, phrase_words in scored:
-        variant = _variant_key(phrase_words)
+    for key in ranking:
+        candidate = found[key]
+        surface = candidate.surface
+        if len(surface) > MAX_PHRASE_CHARS:
+            continue
+        variant = _variant_key(candidate.words)
         if variant in seen:
             continue
         seen.add(variant)

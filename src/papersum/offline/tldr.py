@@ -173,6 +173,13 @@ _THIS_PAPER_VERB = re.compile(
     r"discusses|reports|extends|tackles)\b",
     re.I,
 )
+# First words of every _LEAD_IN alternative: the regex is tried only when a sentence starts with one.
+_LEAD_IN_FIRST_WORDS = frozenset(
+    "in within here herein to specifically additionally furthermore moreover finally therefore thus "
+    "consequently instead as motivated inspired accordingly concretely overall for first firstly second "
+    "secondly third thirdly lastly then next now besides hence importantly based building given with "
+    "towards".split()
+)
 _LATEX_COMMAND = re.compile(r"\\(?:textit|textbf|emph|texttt|mathrm|mathbf|mathcal|text)\{([^{}]*)\}")
 _LATEX_MATH = re.compile(r"\$([^$]{0,40})\$")
 _PARENTHETICAL = re.compile(r"\s*[(\[][^()\[\]]{0,80}[)\]]")
@@ -405,16 +412,25 @@ def _we_verb(match: re.Match[str]) -> str:
 def compress(sentence: str) -> str:
     """Drop lead-ins, parentheticals and citations; keep one clean line."""
     text = " ".join(sentence.split())
+    # Each substitution runs only when its trigger character/word is present (this runs per sentence).
     for _ in range(3):
+        if text[:12].split(" ", 1)[0].lower().rstrip(",") not in _LEAD_IN_FIRST_WORDS:
+            break
         trimmed = _LEAD_IN.sub("", text, count=1)
         if trimmed == text:
             break
         text = trimmed
-    text = _THIS_PAPER_VERB.sub(_we_verb, text)
-    text = _LATEX_COMMAND.sub(r"\1", text)
-    text = _LATEX_MATH.sub(r"\1", text)
-    text = _PARENTHETICAL.sub("", text)
-    text = _TRAILING_CITE.sub("", text)
+    if text[:4].lower() in ("this", "the ", "our "):
+        text = _THIS_PAPER_VERB.sub(_we_verb, text)
+    if "\\" in text:
+        text = _LATEX_COMMAND.sub(r"\1", text)
+    if "$" in text:
+        text = _LATEX_MATH.sub(r"\1", text)
+    if "(" in text or "[" in text:
+        text = _PARENTHETICAL.sub("", text)
+        text = _TRAILING_CITE.sub("", text)
+    elif "\\cite" in text:
+        text = _TRAILING_CITE.sub("", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text).strip(" ,;:")
     if not text:
         return " ".join(sentence.split())
