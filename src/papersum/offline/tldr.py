@@ -175,10 +175,47 @@ _THIS_PAPER_VERB = re.compile(
 )
 # First words of every _LEAD_IN alternative: the regex is tried only when a sentence starts with one.
 _LEAD_IN_FIRST_WORDS = frozenset(
-    "in within here herein to specifically additionally furthermore moreover finally therefore thus "
-    "consequently instead as motivated inspired accordingly concretely overall for first firstly second "
-    "secondly third thirdly lastly then next now besides hence importantly based building given with "
-    "towards".split()
+    [
+        "in",
+        "within",
+        "here",
+        "herein",
+        "to",
+        "specifically",
+        "additionally",
+        "furthermore",
+        "moreover",
+        "finally",
+        "therefore",
+        "thus",
+        "consequently",
+        "instead",
+        "as",
+        "motivated",
+        "inspired",
+        "accordingly",
+        "concretely",
+        "overall",
+        "for",
+        "first",
+        "firstly",
+        "second",
+        "secondly",
+        "third",
+        "thirdly",
+        "lastly",
+        "then",
+        "next",
+        "now",
+        "besides",
+        "hence",
+        "importantly",
+        "based",
+        "building",
+        "given",
+        "with",
+        "towards",
+    ]
 )
 _LATEX_COMMAND = re.compile(r"\\(?:textit|textbf|emph|texttt|mathrm|mathbf|mathcal|text)\{([^{}]*)\}")
 _LATEX_MATH = re.compile(r"\$([^$]{0,40})\$")
