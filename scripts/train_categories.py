@@ -73,6 +73,7 @@ def main() -> None:
     parser.add_argument("--min-df", type=int, default=3)
     parser.add_argument("--lr", type=float, default=0.5)
     parser.add_argument("--l1", type=float, default=0.0, help="L1 strength (AdaGrad-RDA); 0 = plain AdaGrad")
+    parser.add_argument("--balance", type=float, default=0.0, help="0 = natural, 1 = class-balanced")
     parser.add_argument("--l2", type=float, default=1e-6)
     parser.add_argument("--primary-share", type=float, default=0.6, help="target mass on the primary")
     parser.add_argument("--keep", type=float, default=0.2, help="drop |weight| below this after centring")
@@ -111,6 +112,12 @@ def main() -> None:
             targets[i, class_index[c]] += (1.0 - share) / len(others)
     primary_counts = np.bincount([class_index[r["primary_category"]] for r in rows], minlength=n_classes)
 
+    # Class balancing: 9 ML primaries have 10x the papers of the rest; down-weight them by
+    # (typical count / own count) ** balance so rare classes get gradients (and L1 survivors) too.
+    typical = float(np.median(primary_counts[primary_counts > 0]))
+    primary_ids = np.array([class_index[r["primary_category"]] for r in rows])
+    sample_weight = ((typical / primary_counts[primary_ids]) ** args.balance).astype(np.float32)
+    sample_weight /= sample_weight.mean()
     weights = np.zeros((n_feats, n_classes), np.float32)
     bias = np.zeros(n_classes, np.float32)
     accum = np.zeros_like(weights)
@@ -145,7 +152,7 @@ def main() -> None:
             probs /= probs.sum(axis=1, keepdims=True)
             y = targets[ids]
             loss_total += float(-(y * np.log(probs + 1e-9)).sum())
-            grad = (probs - y) / len(ids)
+            grad = (probs - y) * sample_weight[ids, None] / len(ids)
             contrib = grad[row_of] * vals[:, None]
             summed = np.zeros((len(uniq), n_classes), np.float32)
             np.add.at(summed, inverse, contrib)

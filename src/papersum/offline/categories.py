@@ -13,7 +13,7 @@ from papersum.offline.features import category_features
 
 MODEL_FILE = "categories.json.gz"
 # Flatten the training prior (9 ML classes have 10x the papers of the others) by this fraction.
-PRIOR_CORRECTION = 0.0
+PRIOR_CORRECTION = 0.3
 # A secondary category is listed only when its score is this close (in logits) to the top one.
 SECONDARY_MARGIN = 2.0
 
