@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -19,7 +19,7 @@ MAX_CATEGORIES = 5
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$", re.I)
 
 
-class Contribution(str, Enum):
+class Contribution(StrEnum):
     """The kind of contribution a paper makes."""
 
     method = "method"
@@ -125,7 +125,9 @@ class Provenance(BaseModel):
     prompt_id: str | None = None
     prompt_hash: str | None = None
     engine_version: str | None = None
-    mode: str | None = Field(default=None, description="e.g. extractive, json_schema, json_object, reask, fallback")
+    mode: str | None = Field(
+        default=None, description="e.g. extractive, json_schema, json_object, reask, fallback"
+    )
     attempts: int = 1
     input_tokens: int | None = None
     output_tokens: int | None = None
@@ -165,7 +167,7 @@ class Annotation(BaseModel):
             published=paper.published,
             abstract=paper.abstract,
             source=paper.source,
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
 
 

@@ -1,0 +1,5 @@
+"""`python -m papersum` runs the command line."""
+
+from papersum.cli import main
+
+main()

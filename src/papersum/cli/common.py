@@ -1,0 +1,108 @@
+"""Shared CLI plumbing: user-facing errors, stderr console, progress, output files."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from papersum.errors import PapersumError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Logs and progress go to stderr; stdout carries data only when asked (`--out -`).
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ or None)
+
+
+def say(message: str) -> None:
+    err_console.print(message, markup=False)
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn PapersumError into one line on stderr and its exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except PapersumError as exc:
+            err_console.print(f"papersum: error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err_console.print(
+                "papersum: interrupted; finished results are cached, re-run to resume", markup=False
+            )
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None, enabled: bool = True) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal; silent otherwise (CI, pipes, --quiet)."""
+    if not enabled or not sys.stderr.isatty() or total == 0:
+        yield lambda: None
+        return
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda: progress.advance(task)
+
+
+@contextmanager
+def open_output(path: str) -> Iterator[Any]:
+    """`-` is stdout; a file is written next to its final name and moved into place at the end."""
+    if path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="\n") as handle:
+        yield handle
+    partial.replace(target)
+
+
+# Reusable option types (typer's Annotated style).
+InputsArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Paper files or directories (listing .txt, .jsonl, .csv, .json, arXiv .xml); - for stdin."
+    ),
+]
+ProviderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--provider", "-p", help="offline, openai or local (default: openai if configured, else offline)."
+    ),
+]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", "-m", help="Model name (or GGUF path for --provider local).")
+]
+BaseUrlOpt = Annotated[
+    str | None, typer.Option("--base-url", help="OpenAI-compatible server URL (env OPENAI_BASE_URL).")
+]
+SkipBadOpt = Annotated[
+    bool, typer.Option("--skip-bad", help="Process the good records and list the bad ones.")
+]
+ConcurrencyOpt = Annotated[
+    int | None, typer.Option("--concurrency", "-j", min=1, help="Parallel provider requests.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="Comma-separated digest formats, e.g. md,jsonl.")
+]
+GroupByOpt = Annotated[str, typer.Option("--group-by", help="category, contribution or none.")]
+TopOpt = Annotated[int | None, typer.Option("--top", min=1, help="At most N papers per group.")]
+TitleOpt = Annotated[str | None, typer.Option("--title", help="Digest title.")]

@@ -1,0 +1,204 @@
+"""`papersum run` (summarise, then write the digest) and `papersum summarize` (annotations JSONL)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from papersum.cache import ResultCache
+from papersum.cli.common import (
+    BaseUrlOpt,
+    ConcurrencyOpt,
+    FormatOpt,
+    GroupByOpt,
+    InputsArg,
+    ModelOpt,
+    NoCacheOpt,
+    ProviderOpt,
+    QuietOpt,
+    SkipBadOpt,
+    TitleOpt,
+    TopOpt,
+    open_output,
+    progress_bar,
+    say,
+    user_errors,
+)
+from papersum.config import Settings, load_settings
+from papersum.digest import DEFAULT_TITLE, build_digest
+from papersum.errors import BadInputError, InputError
+from papersum.ingest import Duplicate, iter_papers
+from papersum.models import Annotation
+from papersum.pipeline import RunStats, summarize_papers
+from papersum.providers.base import Provider
+from papersum.providers.registry import build_provider, default_provider
+from papersum.render import extension, parse_formats, render
+from papersum.render.jsonl import annotation_line
+
+
+@contextmanager
+def _provider(settings: Settings, quiet: bool) -> Iterator[Provider]:
+    name = settings.provider
+    if name is None:
+        name, why = default_provider(settings.base_url)
+        if not quiet:
+            say(f"Using provider '{name}': {why}.")
+    options = {"model": settings.model, "base_url": settings.base_url, "settings": settings}
+    with build_provider(name, **options) as provider:
+        yield provider
+
+
+def _check_inputs(inputs: list[str], skip_bad: bool, quiet: bool) -> int:
+    """A first streaming pass: report bad input before any money is spent, keeping nothing in memory.
+
+    Returns how many items (papers and bad records) the second pass will yield.
+    """
+    errors: list[InputError] = []
+    count = 0
+    for item in iter_papers(inputs):
+        if isinstance(item, Duplicate):
+            if not quiet:
+                say(f"duplicate dropped: {item.dropped_id} ({item.source}) same paper as {item.kept_id}")
+            continue
+        count += 1
+        if isinstance(item, InputError):
+            errors.append(item)
+    if errors and not skip_bad:
+        raise BadInputError(errors, count - len(errors))
+    if not quiet:
+        for error in errors:
+            say(f"skipped bad record: {error}")
+    return count
+
+
+def _spool_stdin(inputs: list[str], spool_dir: Path) -> list[str]:
+    """Standard input can be read once; the two passes read a spooled copy."""
+    if "-" not in inputs:
+        return inputs
+    spooled = spool_dir / "stdin"
+    with spooled.open("wb") as handle:
+        shutil.copyfileobj(sys.stdin.buffer, handle)
+    return [str(spooled) if item == "-" else item for item in inputs]
+
+
+def summary_line(stats: RunStats) -> str:
+    done = stats.total - stats.failed
+    return (
+        f"{stats.total} papers: {done} summarised ({stats.cached} from cache), {stats.failed} failed; "
+        f"{stats.input_tokens + stats.output_tokens:,} tokens, ${stats.cost_usd:.4f} spent, "
+        f"${stats.saved_usd:.4f} saved by the cache; {stats.elapsed_s:.1f} s"
+    )
+
+
+def annotate_inputs(
+    inputs: list[str],
+    settings: Settings,
+    *,
+    skip_bad: bool,
+    quiet: bool,
+    stats: RunStats,
+) -> Iterator[Annotation]:
+    with tempfile.TemporaryDirectory(prefix="papersum-") as spool:
+        inputs = _spool_stdin(inputs, Path(spool))
+        total = _check_inputs(inputs, skip_bad, quiet)
+        papers = (item for item in iter_papers(inputs) if not isinstance(item, Duplicate))
+        cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
+        try:
+            with (
+                _provider(settings, quiet) as provider,
+                progress_bar("Summarising", total, not quiet) as tick,
+            ):
+                for annotation in summarize_papers(
+                    papers, provider, cache, concurrency=settings.concurrency, stats=stats
+                ):
+                    tick()
+                    yield annotation
+        finally:
+            if cache is not None:
+                cache.close()
+
+
+@user_errors
+def summarize(
+    inputs: InputsArg,
+    out: Annotated[str, typer.Option("--out", "-o", help="Annotations JSONL file, or - for stdout.")] = "-",
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    skip_bad: SkipBadOpt = False,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Summarise and tag papers; write one Annotation per line, in input order.
+
+    Every input paper is present; failures carry `error`. Example:
+
+        papersum summarize seeds/ --out annotations.jsonl --provider offline
+    """
+    settings = load_settings(
+        provider=provider, model=model, base_url=base_url, concurrency=concurrency, no_cache=no_cache or None
+    )
+    stats = RunStats()
+    with open_output(out) as handle:
+        for annotation in annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats):
+            handle.write(annotation_line(annotation) + "\n")
+            handle.flush()
+    if not quiet:
+        say(summary_line(stats))
+        if out != "-":
+            say(f"Wrote {stats.total} annotations to {out}")
+
+
+@user_errors
+def run(
+    inputs: InputsArg,
+    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Where the digest files go.")] = Path(
+        "out"
+    ),
+    fmt: FormatOpt = "md,jsonl",
+    group_by: GroupByOpt = "category",
+    top: TopOpt = None,
+    title: TitleOpt = None,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    skip_bad: SkipBadOpt = False,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Summarise papers, then write the digest (out/digest.md, out/digest.jsonl, ...).
+
+    Example:
+
+        papersum run seeds/ --out-dir out
+    """
+    formats = parse_formats(fmt)
+    settings = load_settings(
+        provider=provider, model=model, base_url=base_url, concurrency=concurrency, no_cache=no_cache or None
+    )
+    stats = RunStats()
+    annotations = list(annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats))
+    digest = build_digest(
+        annotations, group_by=group_by, top=top, title=title or DEFAULT_TITLE, day=date.today()
+    )
+    written = []
+    for name in formats:
+        target = out_dir / f"digest.{extension(name)}"
+        with open_output(str(target)) as handle:
+            handle.write(render(digest, name))
+        written.append(target)
+    if not quiet:
+        say(summary_line(stats))
+    if not quiet:
+        for target in written:
+            say(f"Wrote {target}")

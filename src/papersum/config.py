@@ -1,0 +1,75 @@
+"""Settings: command-line flags, then PAPERSUM_* environment variables, then a config file, then defaults.
+
+The config file is TOML (`$PAPERSUM_CONFIG`, else `<user config dir>/papersum/config.toml`) with
+top-level keys named like the settings below, e.g. `provider = "openai"`, `concurrency = 4`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_cache_dir, user_config_dir
+from pydantic import BaseModel, ValidationError
+
+from papersum.errors import UsageError
+
+ENV_PREFIX = "PAPERSUM_"
+
+
+class Settings(BaseModel):
+    """Every setting a command can take from the environment or the config file."""
+
+    cache_dir: Path = Path(user_cache_dir("papersum"))
+    provider: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    concurrency: int = 4
+    max_cost: float | None = None
+    fallback: str | None = None
+    prices_file: Path | None = None
+    no_cache: bool = False
+
+
+def config_path() -> Path:
+    explicit = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    return Path(explicit) if explicit else Path(user_config_dir("papersum")) / "config.toml"
+
+
+def _file_settings(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: not valid TOML ({exc})") from None
+    unknown = sorted(set(data) - set(Settings.model_fields))
+    if unknown:
+        raise UsageError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+    return data
+
+
+def _env_settings() -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        value = os.environ.get(ENV_PREFIX + name.upper())
+        if value not in (None, ""):
+            values[name] = value
+    return values
+
+
+def load_settings(**flags: Any) -> Settings:
+    """Merge the layers; a flag left as None falls through to the next layer."""
+    path = config_path()
+    merged: dict[str, Any] = {}
+    merged.update(_file_settings(path))
+    merged.update(_env_settings())
+    merged.update({k: v for k, v in flags.items() if v is not None})
+    try:
+        return Settings(**merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"setting '{name}': {first['msg']} (from flags, {ENV_PREFIX}* or {path})") from None

@@ -1,0 +1,85 @@
+"""Pure text normalisation: whitespace, stray LaTeX, dedupe keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from papersum.models import arxiv_id_base
+
+_WS = re.compile(r"\s+")
+# Commands whose argument is the visible text: \emph{x} -> x.
+_TEXT_COMMANDS = re.compile(
+    r"\\(?:emph|textbf|textit|texttt|textrm|textsc|textsf|mathrm|mathbf|mathit|mathcal|mathbb|"
+    r"mathsf|mathtt|operatorname|text|underline|mbox|url)\s*\{([^{}]*)\}"
+)
+_DROP_COMMANDS = re.compile(r"\\(?:cite[tp]?|ref|eqref|label|footnote)\s*\{[^{}]*\}")
+_OLD_FONT = re.compile(r"\{\\(?:em|bf|it|tt|sc|rm)\s+([^{}]*)\}")
+_ESCAPED = {r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#", r"\$": "$", r"\{": "{", r"\}": "}"}
+_ACCENT = re.compile(r"\\[`'^\"~=.]\{?([A-Za-z])\}?")
+_GREEK = re.compile(
+    r"\\(alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|"
+    r"phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|times|cdot|leq|"
+    r"geq|approx|sim|to|rightarrow)\b"
+)
+_GREEK_CHARS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ",
+    "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π",
+    "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Pi": "Π", "Sigma": "Σ", "Phi": "Φ",
+    "Psi": "Ψ", "Omega": "Ω", "ell": "ℓ", "infty": "∞", "times": "×", "cdot": "·", "leq": "≤",
+    "geq": "≥", "approx": "≈", "sim": "~", "to": "→", "rightarrow": "→",
+}  # fmt: skip
+_FONT_WORD = re.compile(
+    r"\\(?:mathcal|mathbb|mathbf|mathrm|mathit|mathsf|mathtt|boldsymbol|bm|emph|textbf|textit|left|right|big|Big)\b\s*"
+)
+_ANY_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_INLINE_MATH = re.compile(r"\$([^$]{1,200})\$")
+_BRACES = re.compile(r"(?<!\\)[{}]")
+_TITLE_KEY = re.compile(r"[^a-z0-9]+")
+# Control and bidi-override characters never belong in a title or abstract.
+_CONTROL = dict.fromkeys(
+    [c for c in range(0x20) if c not in (9, 10, 13)] + [0x7F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def collapse_whitespace(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def strip_latex(text: str) -> str:
+    """Turn stray LaTeX into plain text: `\\emph{x}` -> x, `$\\alpha$` -> α, drops citations."""
+    if "\\" not in text and "$" not in text and "{" not in text:
+        return text
+    text = _DROP_COMMANDS.sub("", text)
+    for _ in range(3):  # nested commands unwrap from the inside out
+        text = _TEXT_COMMANDS.sub(r"\1", text)
+        text = _OLD_FONT.sub(r"\1", text)
+    text = _ACCENT.sub(r"\1", text)
+    text = _GREEK.sub(lambda m: _GREEK_CHARS[m.group(1)], text)
+    text = _FONT_WORD.sub("", text)
+    text = _ANY_COMMAND.sub(r"\1", text)
+    text = _INLINE_MATH.sub(r"\1", text)
+    for escaped, plain in _ESCAPED.items():
+        text = text.replace(escaped, plain)
+    text = text.replace("~", " ").replace("\\\\", " ")
+    return _BRACES.sub("", text)
+
+
+def clean_text(text: str) -> str:
+    """Normalise one title or abstract: Unicode NFC, no control characters, no LaTeX, single spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_CONTROL)
+    return collapse_whitespace(strip_latex(text))
+
+
+def title_key(title: str) -> str:
+    return _TITLE_KEY.sub(" ", title.lower()).strip()
+
+
+def dedupe_key(paper_id: str, title: str) -> str:
+    """Same paper, different record: arXiv id without its version, else the normalised title."""
+    base = arxiv_id_base(paper_id)
+    if base:
+        return f"arxiv:{base}"
+    key = title_key(title)
+    return f"title:{key}" if key else f"id:{paper_id}"

@@ -1,0 +1,84 @@
+"""Raw records from readers, and their conversion into validated `Paper` objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from papersum.errors import InputError
+from papersum.ingest.normalize import clean_text, collapse_whitespace
+from papersum.models import Paper, arxiv_id_base, content_id
+
+# Abstracts are ~1-3k characters; far beyond this the text is not an abstract, and an LLM call would
+# be costly. Such a paper is kept and gets a recorded per-paper error instead (see pipeline).
+MAX_ABSTRACT_CHARS = 20_000
+
+
+@dataclass
+class RawRecord:
+    """One record as a reader found it: loose string fields plus where it came from."""
+
+    path: str
+    line: int
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+def _as_list(value: Any, splitter: str) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [collapse_whitespace(str(item)) for item in value if str(item).strip()]
+    return [collapse_whitespace(part) for part in str(value).split(splitter) if part.strip()]
+
+
+def _parse_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return date.fromisoformat(text[:10])
+
+
+def record_to_paper(record: RawRecord) -> Paper:
+    """Validate and normalise one raw record. Raises InputError naming the field at fault."""
+
+    def fail(field_name: str, message: str) -> InputError:
+        return InputError(record.path, record.line, field_name, message)
+
+    fields = record.fields
+    for name in ("id", "title", "abstract", "url"):
+        value = fields.get(name)
+        if value is not None and not isinstance(value, str | int | float):
+            raise fail(name, f"expected text, got {type(value).__name__}")
+    abstract = clean_text(str(fields.get("abstract") or ""))
+    if not abstract:
+        raise fail("abstract", "missing or empty")
+    title = clean_text(str(fields.get("title") or ""))
+    raw_id = collapse_whitespace(str(fields.get("id") or ""))
+    paper_id = raw_id or content_id(title, abstract)
+    url = collapse_whitespace(str(fields.get("url") or "")) or None
+    if url is None and (base := arxiv_id_base(paper_id)):
+        url = f"https://arxiv.org/abs/{base}"
+    try:
+        published = _parse_date(fields.get("published"))
+    except ValueError:
+        raise fail("published", f"not a date: {fields.get('published')!r}") from None
+    categories = _as_list(fields.get("categories"), " ")
+    primary = fields.get("primary_category")
+    if isinstance(primary, str) and primary.strip():
+        categories = [primary.strip(), *[c for c in categories if c != primary.strip()]]
+    return Paper(
+        id=paper_id,
+        title=title,
+        abstract=abstract,
+        url=url,
+        authors=_as_list(fields.get("authors"), ","),
+        published=published,
+        categories=categories,
+        source=f"{record.path}:{record.line}",
+    )

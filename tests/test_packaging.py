@@ -1,0 +1,65 @@
+"""A wheel (not an editable install) works from any directory and finds its data files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_wheel_install_runs_from_any_directory(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(dist.glob("papersum-*.whl"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
+    # Dependencies come from this environment's site-packages (a plain path, so its editable
+    # papersum finder is not activated): the papersum that runs is the wheel's.
+    site = Path(
+        subprocess.check_output(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True
+        ).strip()
+    )
+    (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    workdir = tmp_path / "elsewhere"
+    workdir.mkdir()
+    where = subprocess.check_output(
+        [python, "-c", "import papersum; print(papersum.__file__)"], cwd=workdir, text=True
+    )
+    assert where.startswith(str(venv))
+    done = subprocess.run(
+        [venv / "bin" / "papersum", "run", str(REPO / "seeds"), "--out-dir", "out", "--quiet"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    digest = (workdir / "out" / "digest.md").read_text(encoding="utf-8")
+    assert digest.count("**TL;DR:**") == 58
+    assert "Machine Learning" in digest or "Uncategorised" in digest
+    listed = subprocess.check_output([python, "-m", "zipfile", "-l", str(wheel)], text=True)
+    assert "papersum/data/arxiv_categories.json" in listed
