@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 from papersum.offline.features import category_features
 
 MODEL_FILE = "categories.json.gz"
@@ -23,9 +25,9 @@ _CATEGORY_ID = re.compile(r"^[a-z\-]+(?:\.[A-Za-z\-]+)?$")
 @dataclass(frozen=True)
 class CategoryModel:
     classes: tuple[str, ...]
-    base: tuple[float, ...]  # bias minus the prior correction
-    scale: float
-    weights: dict[str, tuple[tuple[int, int], ...]]
+    base: np.ndarray  # per-class bias minus the prior correction
+    rows: dict[str, int]  # feature -> row of `weights`
+    weights: np.ndarray  # (features, classes) float32, already multiplied by the quantisation scale
 
 
 @lru_cache(maxsize=1)
@@ -34,25 +36,32 @@ def load_model() -> CategoryModel:
     path = resources.files("papersum.data.offline").joinpath(MODEL_FILE)
     with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
-    base = tuple(b - PRIOR_CORRECTION * p for b, p in zip(data["bias"], data["log_prior"], strict=True))
-    weights = {
-        key: tuple(zip(pairs[0::2], pairs[1::2], strict=True)) for key, pairs in data["weights"].items()
-    }
-    return CategoryModel(tuple(data["classes"]), base, float(data["scale"]), weights)
+    base = np.array(data["bias"], np.float32) - PRIOR_CORRECTION * np.array(data["log_prior"], np.float32)
+    table: dict[str, list[int]] = data["weights"]
+    rows = {key: index for index, key in enumerate(sorted(table))}
+    weights = np.zeros((len(rows), len(data["classes"])), np.float32)
+    for key, index in rows.items():
+        pairs = table[key]
+        weights[index, pairs[0::2]] = pairs[1::2]
+    weights *= np.float32(data["scale"])
+    return CategoryModel(tuple(data["classes"]), base, rows, weights)
 
 
 def category_scores(title: str, abstract: str, model: CategoryModel | None = None) -> list[float]:
     """Logit per class (order of `model.classes`)."""
     model = model or load_model()
-    accumulated = [0.0] * len(model.classes)
-    lookup = model.weights.get
+    lookup = model.rows.get
+    rows: list[int] = []
+    values: list[float] = []
     for key, value in category_features(title, abstract).items():
-        pairs = lookup(key)
-        if pairs:
-            for index, weight in pairs:
-                accumulated[index] += weight * value
-    scale = model.scale
-    return [b + scale * a for b, a in zip(model.base, accumulated, strict=True)]
+        row = lookup(key)
+        if row is not None:
+            rows.append(row)
+            values.append(value)
+    if not rows:
+        return [float(b) for b in model.base]
+    scores = model.base + np.array(values, np.float32) @ model.weights[rows]
+    return [float(v) for v in scores]
 
 
 def predict_categories(title: str, abstract: str, k: int = 3) -> list[str]:

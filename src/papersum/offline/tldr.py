@@ -7,6 +7,7 @@ import json
 import math
 import re
 from bisect import bisect_right
+from operator import mul
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -87,7 +88,7 @@ def cue_features(sentence: str, tokens: list[str]) -> list[float]:
         float(first in _BACKGROUND_STARTS),
         float("we" in unique),
         float("our" in unique),
-        float(any(c.isdigit() for c in sentence)),
+        float(_DIGIT.search(sentence) is not None),
         float("(" in sentence),
     ]
 
@@ -133,6 +134,7 @@ _DEFAULT_MODEL: dict[str, object] = {
 
 _ROUGE_TOKEN = re.compile(r"[a-z0-9]+")
 _CASED_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_DIGIT = re.compile(r"\d")
 # Where a sentence may be cut to keep its main clause: before a comma/semicolon/colon or a connective.
 _CLAUSE_CUT = re.compile(
     r",\s|;\s|:\s|\s(?=(?:by|which|that|where|while|using|via|through|and|with|for|in order to|"
@@ -289,10 +291,12 @@ def _capitalised_tokens(sentences: list[str]) -> set[str]:
     (names and acronyms such as "BERT", "ResNet", "Transformer")."""
     found: set[str] = set()
     for sentence in sentences:
-        for index, match in enumerate(_CASED_TOKEN.finditer(sentence)):
-            word = match.group()
-            if any(c.isupper() for c in word[1:]) or (index > 0 and word[0].isupper()):
-                found.add(word.lower())
+        for index, word in enumerate(_CASED_TOKEN.findall(sentence)):
+            if word.islower() or word.isdigit():
+                continue
+            lower = word.lower()
+            if index > 0 or word[1:] != lower[1:]:
+                found.add(lower)
     return found
 
 
@@ -495,7 +499,7 @@ def extract_tldr(title: str, abstract: str) -> str:
     probabilities = fast_word_probabilities(title, sentences, model)
     best_text, best_score = "", float("-inf")
     for text, row in scored_candidates(title, sentences, model, probabilities):
-        score = sum(w * x for w, x in zip(model.weights, row, strict=True))
+        score = sum(map(mul, model.weights, row))
         if score > best_score:
             best_text, best_score = text, score
     return _clip(best_text or compress(sentences[0]))
