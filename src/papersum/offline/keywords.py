@@ -217,7 +217,8 @@ def score_candidates(
         phrase_words = candidate.words
         n = len(phrase_words)
         if n == 1:
-            idf_sum, kp_sum, word_total = info[phrase_words[0]]
+            idf_sum, kp_sum, count = info[phrase_words[0]]
+            word_total = float(count)
             idf_min, kp_min = idf_sum, kp_sum
             kp_first = kp_last = kp_sum
         else:

@@ -7,10 +7,10 @@ import json
 import math
 import re
 from bisect import bisect_right
-from operator import mul
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from operator import mul
 from typing import Any
 
 from papersum.offline.text import STOPWORDS, split_sentences, words
