@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from papersum.offline import abstract_support, is_ungrounded
 from papersum.offline.text import split_sentences
 from papersum.offline.tldr import compress, extract_tldr
 
@@ -67,3 +68,10 @@ def test_sentence_split_keeps_abbreviations() -> None:
         "We follow Smith et al. in using e.g. dropout.",
         "Results improve by 3.5 points.",
     ]
+
+
+def test_abstract_support_flags_an_ungrounded_tldr() -> None:
+    assert abstract_support(extract_tldr("FewNet", ABSTRACT), ABSTRACT) == 1.0
+    assert not is_ungrounded("FewNet adapts pretrained networks from five labelled images.", ABSTRACT)
+    assert is_ungrounded("A quantum algorithm for protein folding on trapped ions.", ABSTRACT)
+    assert abstract_support("", ABSTRACT) == 1.0

@@ -14,6 +14,7 @@ from papersum.offline.categories import clean_known_categories, predict_categori
 from papersum.offline.contribution import classify_contribution
 from papersum.offline.entities import extract_entities
 from papersum.offline.keywords import extract_keywords
+from papersum.offline.overlap import abstract_support, is_ungrounded
 from papersum.offline.tldr import extract_tldr
 
 # Bump whenever any output can change: it is part of the cache key.
@@ -21,10 +22,12 @@ OFFLINE_ENGINE_VERSION = "offline-1"
 
 __all__ = [
     "OFFLINE_ENGINE_VERSION",
+    "abstract_support",
     "classify_contribution",
     "extract_entities",
     "extract_keywords",
     "extract_tldr",
+    "is_ungrounded",
     "predict_categories",
     "summarize_offline",
 ]
