@@ -134,15 +134,17 @@ def measure_scierc(data: Path) -> dict[str, dict[str, float]]:
 
 
 def measure_speed(data: Path) -> dict[str, float]:
+    """Best of 3 passes; wall clock and process CPU time (the CPU figure is robust to a busy machine)."""
     rows = [(r.get("title") or "", r["abstract"]) for r in read_jsonl(data / "scitldr_a_dev.jsonl")]
     summarize_offline(*rows[0])  # load models outside the timing
-    best = float("inf")
+    best_wall = best_cpu = float("inf")
     for _ in range(3):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         for title, abstract in rows:
             summarize_offline(title, abstract)
-        best = min(best, time.perf_counter() - started)
-    return {"abstracts_per_s": len(rows) / best, "n": len(rows)}
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    return {"wall_per_s": len(rows) / best_wall, "cpu_per_s": len(rows) / best_cpu, "n": len(rows)}
 
 
 def main() -> None:
@@ -177,7 +179,10 @@ def main() -> None:
             )
     if "speed" in wanted:
         r = measure_speed(data)
-        print(f"speed: {r['abstracts_per_s']:.0f} abstracts/s (summarize_offline, one core, n={r['n']})")
+        print(
+            f"speed: {r['wall_per_s']:.0f} abstracts/s wall, {r['cpu_per_s']:.0f} abstracts/s CPU"
+            f" (summarize_offline = TL;DR + all tags + Summary validation, one process, n={r['n']})"
+        )
 
 
 if __name__ == "__main__":

@@ -140,7 +140,7 @@ _CLAUSE_CUT = re.compile(
     r",\s|;\s|:\s|\s(?=(?:by|which|that|where|while|using|via|through|and|with|for|in order to|"
     r"based on|without|thereby|such that|so that|resulting in|leading to|achieving|outperforming)\s)"
 )
-MIN_PREFIX_WORDS = 6
+MIN_PREFIX_WORDS = 9
 # "Given X, we propose Y" -> also try "We propose Y".
 _PREAMBLE_WE = re.compile(r",\s+we\s+(?=[a-z])")
 
