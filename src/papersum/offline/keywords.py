@@ -45,6 +45,11 @@ FEATURE_NAMES: tuple[str, ...] = (
     "phrase_kp",
     "word_tf",
     "acronym",
+    "tfidf",
+    "title_tf",
+    "max_kp",
+    "hyphen",
+    "title_share",
 )
 
 _DEFAULT_WEIGHTS: dict[str, float] = {
@@ -101,6 +106,7 @@ class Candidate:
     count: int
     first: int
     whole_chunk: bool
+    title_share: float = 0.0  # share of its words that occur in the title
 
 
 def chunks(text: str) -> list[tuple[list[str], list[str]]]:
@@ -155,6 +161,12 @@ def candidates(title: str, abstract: str) -> tuple[dict[str, Candidate], set[str
                     else:
                         candidate.count += 1
             position += n
+    title_words = {key for key in title_keys if " " not in key}
+    if title_words:
+        for candidate in found.values():
+            shared = sum(1 for w in candidate.words if w in title_words)
+            if shared:
+                candidate.title_share = shared / len(candidate.words)
     return found, title_keys, word_counts, max(position, 1)
 
 
@@ -185,15 +197,28 @@ def candidate_features(
         model.phrase_kp.get(" ".join(candidate.words), 0.0),
         math.log1p(sum(word_counts.get(w, 0) for w in candidate.words) / n),
         float(n == 1 and surface.isupper() and len(surface) > 1),
+        math.log1p(candidate.count) * sum(idf) / n,
+        math.log1p(candidate.count) * float(in_title),
+        max(kp),
+        float("-" in surface),
+        candidate.title_share,
     ]
 
 
+_FOLD_SUFFIXES = ("ings", "ing", "ies", "ied", "es", "ed", "s")
+
+
+def _fold(word: str) -> str:
+    for suffix in _FOLD_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def _variant_key(words: tuple[str, ...]) -> str:
-    """Collapse simple plural variants so "neural networks" and "neural network" count once."""
-    last = words[-1]
-    if len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
-        last = last[:-1]
-    return " ".join((*words[:-1], last))
+    """Fold inflections so "neural networks"/"neural network", "optimal control"/"optimized
+    control"... count once (the evaluation compares Porter stems)."""
+    return " ".join(_fold(w) for w in words)
 
 
 def score_candidates(
@@ -205,7 +230,8 @@ def score_candidates(
 ) -> dict[str, float]:
     """weights . candidate_features(...) for every candidate, inlined: it runs ~150 times per abstract."""
     (w_bias, w_tf, w_first, w_title, w_n1, w_n2, w_n3, w_n4, w_mean_idf, w_min_idf, w_mean_kp, w_min_kp,
-     w_head_kp, w_first_kp, w_whole, w_phrase, w_word_tf, w_acronym) = model.weights  # fmt: skip
+     w_head_kp, w_first_kp, w_whole, w_phrase, w_word_tf, w_acronym, w_tfidf, w_title_tf, w_max_kp,
+     w_hyphen, w_title_share) = model.weights  # fmt: skip
     idf_get, kp_get, phrase_get = model.idf.get, model.word_kp.get, model.phrase_kp.get
     default_idf, default_kp = model.default_idf, model.default_kp
     # Per word, once: (idf, keyphraseness, count in this abstract).
@@ -219,11 +245,12 @@ def score_candidates(
         if n == 1:
             idf_sum, kp_sum, count = info[phrase_words[0]]
             word_total = float(count)
-            idf_min, kp_min = idf_sum, kp_sum
+            idf_min, kp_min, kp_max = idf_sum, kp_sum, kp_sum
             kp_first = kp_last = kp_sum
         else:
             idf_sum = kp_sum = word_total = 0.0
             idf_min = kp_min = 1e9
+            kp_max = -1e9
             for w in phrase_words:
                 idf, kp, count = info[w]
                 idf_sum += idf
@@ -233,10 +260,16 @@ def score_candidates(
                     idf_min = idf
                 if kp < kp_min:
                     kp_min = kp
+                if kp > kp_max:
+                    kp_max = kp
             kp_first, kp_last = info[phrase_words[0]][1], info[phrase_words[-1]][1]
+        log_tf = log1p(candidate.count)
         score = (
             w_bias
-            + w_tf * log1p(candidate.count)
+            + w_tf * log_tf
+            + w_tfidf * log_tf * idf_sum / n
+            + w_max_kp * kp_max
+            + w_title_share * candidate.title_share
             + w_first * candidate.first / total
             + length_bonus[min(n, 4) - 1]
             + (w_mean_idf * idf_sum + w_mean_kp * kp_sum) / n
@@ -247,7 +280,9 @@ def score_candidates(
             + w_word_tf * log1p(word_total / n)
         )
         if key in title_keys:
-            score += w_title
+            score += w_title + w_title_tf * log_tf
+        if "-" in candidate.surface:
+            score += w_hyphen
         if candidate.whole_chunk:
             score += w_whole
         phrase = phrase_get(key)
