@@ -6,7 +6,6 @@ import itertools
 import json
 import math
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -383,20 +382,17 @@ def scored_candidates(
     for sentence, base in zip(sentences, sentence_features(title, sentences), strict=True):
         full_length = max(len(sentence.split()), 1)
         for candidates in candidate_texts(sentence):
-            # Prefixes share the base text's tokens: one pass gives cumulative hits at every token end.
-            ends: list[int] = []
+            # Prefixes share the base text's tokens: one pass gives the cumulative hits per token.
             cumulative: list[float] = []
             seen: set[str] = set()
             expected_hits = 0.0
-            for match in _ROUGE_TOKEN.finditer(candidates[0][0].lower()):
-                token = match.group()
+            for token in _ROUGE_TOKEN.findall(candidates[0][0].lower()):
                 if token not in seen:
                     seen.add(token)
                     expected_hits += probabilities.get(token, 0.0)
-                ends.append(match.end())
                 cumulative.append(expected_hits)
             for text, is_prefix in candidates:
-                n_tokens = bisect_right(ends, len(text))
+                n_tokens = len(_ROUGE_TOKEN.findall(text.lower())) if is_prefix else len(cumulative)
                 expected_hits = cumulative[n_tokens - 1] if n_tokens else 0.0
                 expected_f = 2.0 * expected_hits / (n_tokens + gold_length)
                 kept = len(text.split()) / full_length
