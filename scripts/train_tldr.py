@@ -35,6 +35,7 @@ from papersum.offline.text import split_sentences
 OUT = REPO / "src" / "papersum" / "data" / "offline" / "tldr.json"
 TOKEN = re.compile(r"[a-z0-9]+")
 SMOOTHING = 3.0
+MIN_SEEN = 3
 
 
 def logistic_newton(x: np.ndarray, y: np.ndarray, ridge: float = 1e-2, steps: int = 25) -> np.ndarray:
@@ -81,7 +82,11 @@ def main() -> None:
         return math.log(p / (1 - p))
 
     # 1. word model, with each document's own labels removed from the lexicon.
-    loo_lexicons = [{t: lexicon_value(t, v, 1) for t, v in label.items()} for _, _, _, label in docs]
+    # Same rule as the shipped lexicon (words seen in >= MIN_SEEN abstracts), counted without the document.
+    loo_lexicons = [
+        {t: lexicon_value(t, v, 1) for t, v in label.items() if seen[t] - 1 >= MIN_SEEN}
+        for _, _, _, label in docs
+    ]
     xs, ys = [], []
     for (title, sentences, _, label), lexicon in zip(docs, loo_lexicons, strict=True):
         for token, row in tldr.word_features(title, sentences, lexicon, default).items():
@@ -129,7 +134,7 @@ def main() -> None:
     weights = {name: round(float(v), 5) for name, v in zip(tldr.FEATURE_NAMES, w, strict=True)}
     for name, value in weights.items():
         print(f"  {name:16s} {value:+.4f}", file=sys.stderr)
-    lexicon = {t: round(lexicon_value(t, 0.0, 0), 3) for t, n in seen.items() if n >= 3}
+    lexicon = {t: round(lexicon_value(t, 0.0, 0), 3) for t, n in seen.items() if n >= MIN_SEEN}
     payload = {
         "weights": weights,
         "word_weights": word_weights,
