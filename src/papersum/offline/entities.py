@@ -155,16 +155,20 @@ _GENERIC_ALONE = METHOD_HEADS | TASK_HEADS | DATASET_HEADS | frozenset(["data", 
 
 _NAME = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?:\s[A-Z0-9][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*){0,3}"
 _DATASET_ON = re.compile(
-    rf"\b(?:on|using|of|from|with|and)\s+(?:the\s+)?(?:(?:challenging|popular|standard|public|large-scale|"
+    rf"\b(?:on|from|and)\s+(?:the\s+)?(?:(?:challenging|popular|standard|public|large-scale|"
     rf"benchmark|widely used|real-world)\s+)*({_NAME})(?:\s+(?:and|,)\s+({_NAME}))?"
     rf"(?:\s+(?:datasets?|benchmarks?|corpus|corpora|challenge|tasks?)\b)?"
 )
 _DATASET_NOUN = re.compile(rf"\b({_NAME})\s+(?:datasets?|corpus|corpora|benchmarks?|treebank)\b")
 _METHOD_NAMED = re.compile(
-    rf"\b(?:we (?:propose|present|introduce|develop|design|describe)|called|named|dubbed|termed|coined)"
+    rf"\b(?:[Ww]e (?:propose|present|introduce|develop|design|describe)|called|named|dubbed|termed|coined)"
     rf"\s+(?:a |an |the )?(?:novel |new |simple )?(?:\w+ ){{0,4}}?({_NAME})"
     r"(?=\s*[,(:]|\s+(?:which|that|to|for|as|,))"
 )
+# A capitalised name ending in one of these is a method or task, not a dataset ("on Deep Learning").
+_NOT_DATASET_HEADS = METHOD_HEADS | TASK_HEADS | frozenset(["learning", "networks", "network"])
+_METHOD_TRIGGERS = ("e propose", "e present", "e introduce", "e develop", "e design", "e describe", "called",
+                    "named", "dubbed", "termed", "coined")  # fmt: skip
 _METHOD_APPOSITION = re.compile(rf"\b({_NAME}),\s+(?:a|an)\s+(?:novel|new|simple|general|\w+)")
 _TASK_CUE = re.compile(
     r"\b(?:the (?:task|problem) of|for the task of|tasks? such as|applications? (?:such as|to|in))\s+"
@@ -280,18 +284,27 @@ def extract_entities(title: str, abstract: str) -> tuple[list[str], list[str], l
     tasks: list[str] = []
     methods: list[str] = []
     datasets: list[str] = []
-    for match in _DATASET_NOUN.finditer(text):
-        _add(datasets, match.group(1))
+    # Each regex runs only when a substring every match must contain is present (cheap `in` tests).
+    if any(word in text for word in ("dataset", "corpus", "corpora", "benchmark", "treebank")):
+        for match in _DATASET_NOUN.finditer(text):
+            _add(datasets, match.group(1))
     for match in _DATASET_ON.finditer(text):
         for group in match.groups():
-            if group and (any(c.isdigit() for c in group) or sum(c.isupper() for c in group) >= 2):
+            if (
+                group
+                and (any(c.isdigit() for c in group) or sum(c.isupper() for c in group) >= 2)
+                and group.rsplit(" ", 1)[-1].lower() not in _NOT_DATASET_HEADS
+            ):
                 _add(datasets, group)
-    for match in _METHOD_NAMED.finditer(text):
-        _add(methods, match.group(1))
-    for match in _METHOD_APPOSITION.finditer(text):
-        _add(methods, match.group(1))
-    for match in _TASK_CUE.finditer(text):
-        _add(tasks, match.group(1))
+    if any(word in text for word in _METHOD_TRIGGERS):
+        for match in _METHOD_NAMED.finditer(text):
+            _add(methods, match.group(1))
+    if ", a " in text or ", an " in text:
+        for match in _METHOD_APPOSITION.finditer(text):
+            _add(methods, match.group(1))
+    if "task" in text or "problem of" in text or "application" in text:
+        for match in _TASK_CUE.finditer(text):
+            _add(tasks, match.group(1))
     heads, phrases = load_typer()
     targets = {"Task": tasks, "Method": methods, "Material": datasets}
     for phrase in phrase_chunks(text):

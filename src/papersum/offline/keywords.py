@@ -109,6 +109,17 @@ class Candidate:
     title_share: float = 0.0  # share of its words that occur in the title
 
 
+# "-ly" nouns that must not be mistaken for adverbs.
+_LY_NOUNS = frozenset(
+    "anomaly family assembly supply reply poly monopoly rally ally italy july butterfly fly".split()
+)
+
+
+def _is_adverb(word: str) -> bool:
+    """Adverbs ("significantly", "sequentially") never sit inside a keyphrase: they end a chunk."""
+    return len(word) > 4 and word.endswith("ly") and word not in _LY_NOUNS
+
+
 def chunks(text: str) -> list[tuple[list[str], list[str]]]:
     """Runs of words not broken by punctuation or stopwords, as (originals, lower-cased)."""
     runs: list[tuple[list[str], list[str]]] = []
@@ -116,7 +127,7 @@ def chunks(text: str) -> list[tuple[list[str], list[str]]]:
     lowers: list[str] = []
     for token in _TOKEN.findall(text):
         lower = token.lower()
-        if not token[0].isalpha() or lower in STOPWORDS:
+        if not token[0].isalpha() or lower in STOPWORDS or _is_adverb(lower):
             if originals:
                 runs.append((originals, lowers))
                 originals, lowers = [], []

@@ -188,6 +188,7 @@ STOPWORDS: frozenset[str] = frozenset(
         "when",
         "where",
         "whereas",
+        "whilst",
         "whether",
         "which",
         "while",
