@@ -440,6 +440,20 @@ EDGE_WORDS: frozenset[str] = STOPWORDS | frozenset(
         "various",
         "certain",
     ]
+) | frozenset(
+    # Verbs common in abstracts (base, 3rd person and -ing forms that are never nouns).
+    """
+    represent represents representing enable enables enabling capture captures capturing outperform
+    outperforms outperforming append appends appending require requires requiring improve improving
+    reduce reduces reducing increase increases increasing leverage leverages leveraging exploit
+    exploits exploiting yield yields yielding perform performs lead leads make makes making take takes
+    taking employ employs employing apply applies applying achieve achieving obtain obtaining enhance
+    enhances enhancing allow allowing combine combines combining address addresses addressing solve
+    solves solving produce produces producing explore explores exploring investigate investigates
+    investigating evaluate evaluates evaluating study studying compare compares comparing show showing
+    help helps helping avoid avoids avoiding gain gains remain remains become becomes suggest suggests
+    indicate indicates reveal reveals understand understanding
+    """.split()
 )
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[$\\])")
