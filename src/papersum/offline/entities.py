@@ -307,7 +307,7 @@ def extract_entities(title: str, abstract: str) -> tuple[list[str], list[str], l
             _add(tasks, match.group(1))
     heads, phrases = load_typer()
     targets = {"Task": tasks, "Method": methods, "Material": datasets}
-    for phrase in phrase_chunks(text):
+    for phrase in [*phrase_chunks(title), *phrase_chunks(abstract)]:
         label = type_phrase(phrase, heads, phrases)
         if label is not None:
             _add(targets[label], phrase)

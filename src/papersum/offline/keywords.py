@@ -120,8 +120,12 @@ def _is_adverb(word: str) -> bool:
     return len(word) > 4 and word.endswith("ly") and word not in _LY_NOUNS
 
 
+@lru_cache(maxsize=4)
 def chunks(text: str) -> list[tuple[list[str], list[str]]]:
-    """Runs of words not broken by punctuation or stopwords, as (originals, lower-cased)."""
+    """Runs of words not broken by punctuation or stopwords, as (originals, lower-cased).
+
+    Cached (keywords and entities both chunk the same title and abstract): callers must not mutate.
+    """
     runs: list[tuple[list[str], list[str]]] = []
     originals: list[str] = []
     lowers: list[str] = []
