@@ -22,6 +22,7 @@ MODEL_FILE = "entities.json.gz"
 LABELS: tuple[str, ...] = ("Task", "Method", "Material")  # SciERC types behind tasks/methods/datasets
 SMOOTHING = 1.0  # pseudo-count of "not an entity" added to every head/phrase
 MIN_LABEL_SHARE = 0.3
+MAX_CHUNK_WORDS = 6
 
 TASK_HEADS: frozenset[str] = frozenset(
     [
@@ -308,6 +309,8 @@ def extract_entities(title: str, abstract: str) -> tuple[list[str], list[str], l
     heads, phrases = load_typer()
     targets = {"Task": tasks, "Method": methods, "Material": datasets}
     for phrase in [*phrase_chunks(title), *phrase_chunks(abstract)]:
+        if phrase.count(" ") >= MAX_CHUNK_WORDS:  # a whole title, not an entity name
+            continue
         label = type_phrase(phrase, heads, phrases)
         if label is not None:
             _add(targets[label], phrase)

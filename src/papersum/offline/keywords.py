@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from papersum.offline.text import EDGE_WORDS, STOPWORDS
+from papersum.offline.text import EDGE_WORDS, STOPWORDS, fold_inflection
 
 MODEL_FILE = "keywords.json.gz"
 MAX_WORDS = 4
@@ -220,20 +220,10 @@ def candidate_features(
     ]
 
 
-_FOLD_SUFFIXES = ("ings", "ing", "ies", "ied", "es", "ed", "s")
-
-
-def _fold(word: str) -> str:
-    for suffix in _FOLD_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
 def _variant_key(words: tuple[str, ...]) -> str:
     """Fold inflections so "neural networks"/"neural network", "optimal control"/"optimized
     control"... count once (the evaluation compares Porter stems)."""
-    return " ".join(_fold(w) for w in words)
+    return " ".join(fold_inflection(w) for w in words)
 
 
 def score_candidates(

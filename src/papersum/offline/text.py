@@ -491,3 +491,14 @@ def words(text: str) -> list[str]:
 def content_words(text: str) -> list[str]:
     """Lower-cased tokens that are not stopwords."""
     return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+_FOLD_SUFFIXES = ("ings", "ing", "ies", "ied", "es", "ed", "s")
+
+
+def fold_inflection(word: str) -> str:
+    """Crude inflection folding ("networks" -> "network", "trained" -> "train") for matching."""
+    for suffix in _FOLD_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word

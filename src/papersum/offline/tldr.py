@@ -135,9 +135,16 @@ _ROUGE_TOKEN = re.compile(r"[a-z0-9]+")
 _CASED_TOKEN = re.compile(r"[A-Za-z0-9]+")
 _DIGIT = re.compile(r"\d")
 # Where a sentence may be cut to keep its main clause: before a comma/semicolon/colon or a connective.
+# Where a sentence may be cut to keep its main clause. Only cuts that leave a complete statement:
+# before a semicolon/colon, a comma + participle/relative clause, or a trailing means/purpose
+# phrase ("by ...", "using ...", "in order to ..."). Bare commas, "and", "that", "with", "for"
+# would often cut a subject or an object list in half ("we show that the model | and ...").
 _CLAUSE_CUT = re.compile(
-    r",\s|;\s|:\s|\s(?=(?:by|which|that|where|while|using|via|through|and|with|for|in order to|"
-    r"based on|without|thereby|such that|so that|resulting in|leading to|achieving|outperforming)\s)"
+    r";\s|:\s|,\s(?=(?:which|where|while|whereas|thereby|thus|achieving|outperforming|resulting|"
+    r"leading|allowing|enabling|yielding|improving|reducing|demonstrating|showing|making|and (?:we|thus|"
+    r"then|show|demonstrate|achieve)|but|although|though|including|e\.g\.|i\.e\.)\b)|"
+    r"\s(?=(?:by|using|via|through|in order to|based on|without|thereby|such that|so that|which|where|"
+    r"while)\s)"
 )
 MIN_PREFIX_WORDS = 9
 # "Given X, we propose Y" -> also try "We propose Y".
