@@ -28,6 +28,7 @@ def test_picks_the_contribution_sentence_and_trims_the_lead_in() -> None:
         ("This paper presents a parser for code.", "We present a parser for code."),
         ("Second, we study the (rarely used) Adam optimiser [3].", "We study the Adam optimiser."),
         ("To address this issue, we introduce X.", "We introduce X."),
+        ("Here, we also propose a sampler.", "We propose a sampler."),
         ("We use \\textit{weak} labels for $k$ classes.", "We use weak labels for k classes."),
     ],
 )

@@ -148,6 +148,9 @@ _CLAUSE_CUT = re.compile(
 )
 MIN_PREFIX_WORDS = 9
 # "Given X, we propose Y" -> also try "We propose Y".
+_WE_FILLER = re.compile(
+    r"^we (?:thus|therefore|hence|then|also|further|additionally|here|now|first|finally) ", re.I
+)
 _PREAMBLE_WE = re.compile(r",\s+we\s+(?=[a-z])")
 
 
@@ -464,6 +467,8 @@ def compress(sentence: str) -> str:
         if trimmed == text:
             break
         text = trimmed
+    if text[:3].lower() == "we ":
+        text = _WE_FILLER.sub("We ", text, count=1)
     if text[:4].lower() in ("this", "the ", "our "):
         text = _THIS_PAPER_VERB.sub(_we_verb, text)
     if "\\" in text:
