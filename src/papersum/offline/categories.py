@@ -27,7 +27,8 @@ class CategoryModel:
     classes: tuple[str, ...]
     base: np.ndarray  # per-class bias minus the prior correction
     rows: dict[str, int]  # feature -> row of `weights`
-    weights: np.ndarray  # (features, classes) float32, already multiplied by the quantisation scale
+    weights: np.ndarray  # (features, classes) int8 quantised weights
+    scale: float  # weight = scale * quantised value
 
 
 @lru_cache(maxsize=1)
@@ -38,13 +39,20 @@ def load_model() -> CategoryModel:
         data = json.load(handle)
     base = np.array(data["bias"], np.float32) - PRIOR_CORRECTION * np.array(data["log_prior"], np.float32)
     table: dict[str, list[int]] = data["weights"]
-    rows = {key: index for index, key in enumerate(sorted(table))}
-    weights = np.zeros((len(rows), len(data["classes"])), np.float32)
-    for key, index in rows.items():
+    keys = sorted(table)
+    rows = {key: index for index, key in enumerate(keys)}
+    row_index: list[int] = []
+    class_index: list[int] = []
+    values: list[int] = []
+    for index, key in enumerate(keys):
         pairs = table[key]
-        weights[index, pairs[0::2]] = pairs[1::2]
-    weights *= np.float32(data["scale"])
-    return CategoryModel(tuple(data["classes"]), base, rows, weights)
+        class_index += pairs[0::2]
+        values += pairs[1::2]
+        row_index += [index] * (len(pairs) // 2)
+    # int8 keeps the table ~10 MB in memory; the quantisation scale is applied after the dot product.
+    weights = np.zeros((len(rows), len(data["classes"])), np.int8)
+    weights[row_index, class_index] = values
+    return CategoryModel(tuple(data["classes"]), base, rows, weights, float(data["scale"]))
 
 
 def category_scores(title: str, abstract: str, model: CategoryModel | None = None) -> list[float]:
@@ -60,7 +68,9 @@ def category_scores(title: str, abstract: str, model: CategoryModel | None = Non
             values.append(value)
     if not rows:
         return [float(b) for b in model.base]
-    scores = model.base + np.array(values, np.float32) @ model.weights[rows]
+    scores = model.base + model.scale * (
+        np.array(values, np.float32) @ model.weights[rows].astype(np.float32)
+    )
     return [float(v) for v in scores]
 
 
