@@ -95,3 +95,13 @@ def test_summary_is_valid_and_deterministic(title: str, abstract: str) -> None:
     assert "\n" not in first.tldr
     assert first.tags.categories
     assert OFFLINE_ENGINE_VERSION.startswith("offline-")
+
+
+def test_shipped_models_are_package_resources_and_small() -> None:
+    from importlib import resources
+
+    folder = resources.files("papersum.data.offline")
+    names = ["categories.json.gz", "keywords.json.gz", "tldr.json", "entities.json.gz"]
+    sizes = [folder.joinpath(name).read_bytes().__len__() for name in names]
+    assert all(size > 1000 for size in sizes)
+    assert sum(sizes) < 3_000_000
