@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
 
 from papersum.models import Contribution, Summary
@@ -98,10 +100,8 @@ def test_summary_is_valid_and_deterministic(title: str, abstract: str) -> None:
 
 
 def test_shipped_models_are_package_resources_and_small() -> None:
-    from importlib import resources
-
     folder = resources.files("papersum.data.offline")
     names = ["categories.json.gz", "keywords.json.gz", "tldr.json", "entities.json.gz"]
-    sizes = [folder.joinpath(name).read_bytes().__len__() for name in names]
+    sizes = [len(folder.joinpath(name).read_bytes()) for name in names]
     assert all(size > 1000 for size in sizes)
     assert sum(sizes) < 3_000_000
