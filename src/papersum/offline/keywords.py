@@ -131,7 +131,7 @@ def chunks(text: str) -> list[tuple[list[str], list[str]]]:
     lowers: list[str] = []
     for token in _TOKEN.findall(text):
         lower = token.lower()
-        if not token[0].isalpha() or lower in STOPWORDS or _is_adverb(lower):
+        if not token[0].isalpha() or lower in STOPWORDS or (lower[-2:] == "ly" and _is_adverb(lower)):
             if originals:
                 runs.append((originals, lowers))
                 originals, lowers = [], []
@@ -179,9 +179,9 @@ def candidates(title: str, abstract: str) -> tuple[dict[str, Candidate], set[str
     title_words = {key for key in title_keys if " " not in key}
     if title_words:
         for candidate in found.values():
-            shared = sum(1 for w in candidate.words if w in title_words)
+            shared = title_words.intersection(candidate.words)
             if shared:
-                candidate.title_share = shared / len(candidate.words)
+                candidate.title_share = len(shared) / len(candidate.words)
     return found, title_keys, word_counts, max(position, 1)
 
 
@@ -276,7 +276,7 @@ def score_candidates(
             + w_max_kp * kp_max
             + w_title_share * candidate.title_share
             + w_first * candidate.first / total
-            + length_bonus[min(n, 4) - 1]
+            + length_bonus[n - 1]  # n <= MAX_WORDS == 4
             + (w_mean_idf * idf_sum + w_mean_kp * kp_sum) / n
             + w_min_idf * idf_min
             + w_min_kp * kp_min
