@@ -255,7 +255,7 @@ def _chips(annotation: Annotation) -> str:
     if tags.categories:
         # Categories as one muted line, not chips: chips cost ~150 bytes of inline style each.
         chips.append(
-            f'<span class="ps-muted" style="font-size:12px;color:{_MUTED};">'
+            f'<span class="ps-chip ps-muted" style="font-size:12px;color:{_MUTED};">'
             f"{escape_html(' · '.join(tags.categories))}</span>"
         )
     # Spacing and line height are set once on the container, not per chip.
