@@ -9,6 +9,7 @@ import typer
 from papersum import __version__
 from papersum.cli import cache as cache_commands
 from papersum.cli import digest as digest_commands
+from papersum.cli import estimate as estimate_commands
 from papersum.cli import run as run_commands
 from papersum.cli import send as send_commands
 from papersum.cli.eval import eval_app
@@ -41,6 +42,7 @@ def root(
 app.command("run")(run_commands.run)
 app.command("summarize")(run_commands.summarize)
 app.command("digest")(digest_commands.digest)
+app.command("estimate")(estimate_commands.estimate)
 app.add_typer(cache_commands.cache_app, name="cache")
 app.command("send")(send_commands.send)
 app.add_typer(eval_app, name="eval")

@@ -16,8 +16,79 @@ def _offline(**_options: Any) -> Provider:
     return OfflineProvider()
 
 
+def _llm_options(settings: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """Options shared by the LLM backends, from Settings (flags > PAPERSUM_* > config file)."""
+    from papersum.pricing import Budget, load_price_table
+
+    llm: dict[str, Any] = {}
+    prices_file = getattr(settings, "prices_file", None)
+    llm["prices"] = load_price_table(prices_file)
+    llm["budget"] = Budget(getattr(settings, "max_cost", None))
+    fallback = getattr(settings, "fallback", None)
+    if fallback not in (None, "", "none"):
+        if fallback != "offline":
+            raise UsageError(f"unknown --fallback {fallback!r}; the only fallback is 'offline'")
+        llm["fallback"] = _offline()
+    # Requests/tokens per minute: a Settings field when the config grows one, else PAPERSUM_RPM/TPM.
+    rpm = getattr(settings, "rpm", None) or os.environ.get("PAPERSUM_RPM")
+    tpm = getattr(settings, "tpm", None) or os.environ.get("PAPERSUM_TPM")
+    if rpm or tpm:
+        from papersum.providers.ratelimit import RateLimiter
+
+        try:
+            llm["limiter"] = RateLimiter(rpm=float(rpm) if rpm else None, tpm=float(tpm) if tpm else None)
+        except ValueError:
+            raise UsageError(f"PAPERSUM_RPM / PAPERSUM_TPM must be numbers (got {rpm!r}, {tpm!r})") from None
+    # Schema bounds: "full" (the model's maxima, for API models) or "compact" (small local models).
+    profile = getattr(settings, "schema_profile", None) or os.environ.get("PAPERSUM_SCHEMA")
+    if profile:
+        from papersum.llm_request import COMPACT_MAX_TOKENS, SCHEMA_PROFILES
+
+        if profile not in SCHEMA_PROFILES:
+            raise UsageError(f"PAPERSUM_SCHEMA must be one of {', '.join(SCHEMA_PROFILES)} (got {profile!r})")
+        llm["limits"] = SCHEMA_PROFILES[profile]
+        if profile == "compact":
+            llm["max_tokens"] = COMPACT_MAX_TOKENS
+    for name in ("max_tokens", "temperature", "timeout_s", "max_attempts", "limiter", "retry", "probe"):
+        if options.get(name) is not None:
+            llm[name] = options[name]
+    return llm
+
+
+def _openai(
+    model: str | None = None, base_url: str | None = None, settings: Any = None, **options: Any
+) -> Provider:
+    from papersum.providers.base import ProviderError
+    from papersum.providers.openai_provider import OpenAIProvider
+
+    try:
+        return OpenAIProvider(
+            model or "gpt-4o-mini",
+            base_url=base_url,
+            api_key=options.get("api_key"),
+            **_llm_options(settings, options),
+        )
+    except ProviderError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _local(model: str | None = None, settings: Any = None, **options: Any) -> Provider:
+    from papersum.providers.base import ProviderError
+    from papersum.providers.local import LocalProvider
+
+    try:
+        return LocalProvider(
+            model,
+            threads=options.get("threads") or 0,
+            n_parallel=options.get("n_parallel") or 1,
+            **_llm_options(settings, options),
+        )
+    except ProviderError as exc:
+        raise UsageError(str(exc)) from None
+
+
 # Backends register here; each import is deferred so an unused backend costs nothing at start-up.
-PROVIDERS: dict[str, Callable[..., Provider]] = {"offline": _offline}
+PROVIDERS: dict[str, Callable[..., Provider]] = {"offline": _offline, "openai": _openai, "local": _local}
 
 
 def default_provider(base_url: str | None = None) -> tuple[str, str]:
