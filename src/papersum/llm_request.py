@@ -1,0 +1,140 @@
+"""Pure builder of the chat-completions request for one paper (reused by the Batch API work).
+
+The static system prompt comes first so providers' prompt caching can reuse it across papers; the
+paper goes in the user message. The JSON schema is generated from the Pydantic `Summary` model and
+made strict-compatible (every property required, nullable instead of optional, no additional
+properties, no defaults) while keeping maxLength / maxItems so a grammar-constrained small model
+cannot loop.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from papersum.models import PHRASE_MAX_CHARS, Paper, Summary
+from papersum.prompts import PromptTemplate
+
+SCHEMA_NAME = "paper_summary"
+
+
+class OutputMode(StrEnum):
+    """How the model is asked for JSON, strongest first (the order providers degrade in)."""
+
+    json_schema = "json_schema"
+    json_object = "json_object"
+    text = "text"
+
+
+# Keywords that strict structured-output implementations reject or that only add noise.
+_DROP_KEYS = frozenset({"title", "default"})
+
+
+def _strictify(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_strictify(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _strictify(value) for key, value in node.items() if key not in _DROP_KEYS}
+    if out.get("type") == "object" and "properties" in out:
+        out["required"] = list(out["properties"])
+        out["additionalProperties"] = False
+    return out
+
+
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    # Inlining $ref keeps the schema usable by servers whose grammar converters lack $defs support.
+    if isinstance(node, list):
+        return [_inline_refs(item, defs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        target = defs[node["$ref"].rsplit("/", 1)[-1]]
+        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return _inline_refs(merged, defs)
+    return {key: _inline_refs(value, defs) for key, value in node.items() if key != "$defs"}
+
+
+def summary_json_schema() -> dict[str, Any]:
+    """The strict-compatible JSON schema of `Summary` (self-contained, no $defs)."""
+    raw = Summary.model_json_schema()
+    defs = raw.get("$defs", {})
+    schema: dict[str, Any] = _strictify(_inline_refs(copy.deepcopy(raw), defs))
+    # Tags' phrase length is enforced by a validator, which the generated schema cannot express.
+    for prop in schema["properties"]["tags"]["properties"].values():
+        if prop.get("type") == "array":
+            prop["items"]["maxLength"] = PHRASE_MAX_CHARS
+    return schema
+
+
+def response_format(mode: OutputMode) -> dict[str, Any] | None:
+    if mode is OutputMode.json_schema:
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": summary_json_schema()},
+        }
+    if mode is OutputMode.json_object:
+        return {"type": "json_object"}
+    return None
+
+
+def render_variables(paper: Paper) -> dict[str, str]:
+    return {
+        "title": paper.title or "(untitled)",
+        "categories": ", ".join(paper.categories) or "(none given)",
+        "abstract": paper.abstract,
+    }
+
+
+def build_messages(
+    paper: Paper,
+    template: PromptTemplate,
+    mode: OutputMode = OutputMode.json_schema,
+    feedback: Sequence[tuple[str, str]] = (),
+) -> list[dict[str, str]]:
+    """System then user; each (raw output, error) pair in `feedback` appends a re-ask turn."""
+    rendered = template.render(**render_variables(paper))
+    system = rendered.system
+    if mode is not OutputMode.json_schema:
+        # Without server-side enforcement the model must see the schema itself.
+        system += "\n\nThe JSON object must validate against this JSON schema:\n" + json.dumps(
+            summary_json_schema(), separators=(",", ":")
+        )
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": rendered.user}]
+    for raw_output, error in feedback:
+        messages.append({"role": "assistant", "content": raw_output})
+        messages.append(
+            {
+                "role": "user",
+                "content": "Your answer was rejected: "
+                + error
+                + "\nAnswer again with one corrected JSON object only.",
+            }
+        )
+    return messages
+
+
+def build_chat_body(
+    paper: Paper,
+    model: str,
+    template: PromptTemplate,
+    mode: OutputMode | str = OutputMode.json_schema,
+    *,
+    feedback: Sequence[tuple[str, str]] = (),
+    **params: Any,
+) -> dict[str, Any]:
+    """The complete `/v1/chat/completions` body for one paper; `params` (max_tokens, temperature,
+    seed...) are copied in verbatim. The one place requests are built."""
+    output_mode = OutputMode(mode)
+    body: dict[str, Any] = {
+        "model": model,
+        "messages": build_messages(paper, template, output_mode, feedback),
+    }
+    fmt = response_format(output_mode)
+    if fmt is not None:
+        body["response_format"] = fmt
+    body.update(params)
+    return body
