@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from papersum import __version__
+from papersum.cli import batch as batch_commands
 from papersum.cli import cache as cache_commands
 from papersum.cli import digest as digest_commands
 from papersum.cli import run as run_commands
@@ -40,6 +41,7 @@ app.command("run")(run_commands.run)
 app.command("summarize")(run_commands.summarize)
 app.command("digest")(digest_commands.digest)
 app.add_typer(cache_commands.cache_app, name="cache")
+app.add_typer(batch_commands.batch_app, name="batch")
 
 
 def main() -> None:

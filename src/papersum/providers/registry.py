@@ -16,8 +16,18 @@ def _offline(**_options: Any) -> Provider:
     return OfflineProvider()
 
 
+def _openai(*, model: str | None = None, base_url: str | None = None, **_options: Any) -> Provider:
+    # Minimal registration (scale branch) so `--provider openai` and `batch prepare` share one factory;
+    # the lead's fuller factory (budget, prices, fallback) replaces it and batch follows automatically.
+    from papersum.providers.openai_provider import OpenAIProvider
+
+    if not model:
+        raise UsageError("--provider openai needs --model (e.g. --model gpt-4o-mini)")
+    return OpenAIProvider(model, base_url=base_url)
+
+
 # Backends register here; each import is deferred so an unused backend costs nothing at start-up.
-PROVIDERS: dict[str, Callable[..., Provider]] = {"offline": _offline}
+PROVIDERS: dict[str, Callable[..., Provider]] = {"offline": _offline, "openai": _openai}
 
 
 def default_provider(base_url: str | None = None) -> tuple[str, str]:
