@@ -207,7 +207,7 @@ class CountingProxy:
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+            def do_POST(self) -> None:
                 proxy.requests.append(self.path)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 upstream_request = urllib.request.Request(
