@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from papersum.models import PHRASE_MAX_CHARS, Paper, Summary
+from papersum.models import PHRASE_MAX_CHARS, TLDR_MAX_CHARS, Paper, Summary
 from papersum.prompts import PromptTemplate
 
 SCHEMA_NAME = "paper_summary"
@@ -27,6 +29,39 @@ class OutputMode(StrEnum):
     json_schema = "json_schema"
     json_object = "json_object"
     text = "text"
+
+
+@dataclass(frozen=True)
+class SchemaLimits:
+    """Bounds written into the JSON schema, at most the model's own; tighter bounds keep a small
+    grammar-constrained model short and fast. `tldr_prefix` makes the TL;DR start with fixed words
+    (a grammar "prefill": the schema gets a pattern instead of a length bound)."""
+
+    tldr_chars: int = TLDR_MAX_CHARS
+    phrase_chars: int = PHRASE_MAX_CHARS
+    max_items: int | None = None
+    why_chars: int = TLDR_MAX_CHARS
+    tldr_prefix: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "tldr_chars": self.tldr_chars,
+            "phrase_chars": self.phrase_chars,
+            "max_items": self.max_items,
+            "why_chars": self.why_chars,
+            "tldr_prefix": self.tldr_prefix,
+        }
+
+
+DEFAULT_LIMITS = SchemaLimits()
+
+# Characters a JSON string can hold unescaped on one line: no quote, backslash or newline.
+_PLAIN_CHARS = r'[^"\\\n]'
+
+
+def _regex_literal(text: str) -> str:
+    """Escape regex metacharacters only (llama.cpp's pattern parser rejects escaped spaces)."""
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
 
 
 # Keywords that strict structured-output implementations reject or that only add noise.
@@ -58,23 +93,35 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
     return {key: _inline_refs(value, defs) for key, value in node.items() if key != "$defs"}
 
 
-def summary_json_schema() -> dict[str, Any]:
+def summary_json_schema(limits: SchemaLimits = DEFAULT_LIMITS) -> dict[str, Any]:
     """The strict-compatible JSON schema of `Summary` (self-contained, no $defs)."""
     raw = Summary.model_json_schema()
     defs = raw.get("$defs", {})
     schema: dict[str, Any] = _strictify(_inline_refs(copy.deepcopy(raw), defs))
+    props = schema["properties"]
+    tldr_chars = min(limits.tldr_chars, TLDR_MAX_CHARS)
+    props["tldr"]["maxLength"] = tldr_chars
+    if limits.tldr_prefix:
+        rest = max(tldr_chars - len(limits.tldr_prefix) - 1, 1)
+        prefix = _regex_literal(limits.tldr_prefix)
+        props["tldr"] = {"type": "string", "pattern": f"^{prefix} {_PLAIN_CHARS}{{1,{rest}}}$"}
+    for option in props["why_it_matters"]["anyOf"]:
+        if option.get("type") == "string":
+            option["maxLength"] = min(limits.why_chars, TLDR_MAX_CHARS)
     # Tags' phrase length is enforced by a validator, which the generated schema cannot express.
-    for prop in schema["properties"]["tags"]["properties"].values():
+    for prop in props["tags"]["properties"].values():
         if prop.get("type") == "array":
-            prop["items"]["maxLength"] = PHRASE_MAX_CHARS
+            prop["items"]["maxLength"] = min(limits.phrase_chars, PHRASE_MAX_CHARS)
+            if limits.max_items is not None:
+                prop["maxItems"] = min(prop["maxItems"], limits.max_items)
     return schema
 
 
-def response_format(mode: OutputMode) -> dict[str, Any] | None:
+def response_format(mode: OutputMode, limits: SchemaLimits = DEFAULT_LIMITS) -> dict[str, Any] | None:
     if mode is OutputMode.json_schema:
         return {
             "type": "json_schema",
-            "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": summary_json_schema()},
+            "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": summary_json_schema(limits)},
         }
     if mode is OutputMode.json_object:
         return {"type": "json_object"}
@@ -94,6 +141,7 @@ def build_messages(
     template: PromptTemplate,
     mode: OutputMode = OutputMode.json_schema,
     feedback: Sequence[tuple[str, str]] = (),
+    limits: SchemaLimits = DEFAULT_LIMITS,
 ) -> list[dict[str, str]]:
     """System then user; each (raw output, error) pair in `feedback` appends a re-ask turn."""
     rendered = template.render(**render_variables(paper))
@@ -101,7 +149,7 @@ def build_messages(
     if mode is not OutputMode.json_schema:
         # Without server-side enforcement the model must see the schema itself.
         system += "\n\nThe JSON object must validate against this JSON schema:\n" + json.dumps(
-            summary_json_schema(), separators=(",", ":")
+            summary_json_schema(limits), separators=(",", ":")
         )
     messages = [{"role": "system", "content": system}, {"role": "user", "content": rendered.user}]
     for raw_output, error in feedback:
@@ -124,6 +172,7 @@ def build_chat_body(
     mode: OutputMode | str = OutputMode.json_schema,
     *,
     feedback: Sequence[tuple[str, str]] = (),
+    limits: SchemaLimits = DEFAULT_LIMITS,
     **params: Any,
 ) -> dict[str, Any]:
     """The complete `/v1/chat/completions` body for one paper; `params` (max_tokens, temperature,
@@ -131,9 +180,9 @@ def build_chat_body(
     output_mode = OutputMode(mode)
     body: dict[str, Any] = {
         "model": model,
-        "messages": build_messages(paper, template, output_mode, feedback),
+        "messages": build_messages(paper, template, output_mode, feedback, limits),
     }
-    fmt = response_format(output_mode)
+    fmt = response_format(output_mode, limits)
     if fmt is not None:
         body["response_format"] = fmt
     body.update(params)

@@ -7,6 +7,7 @@ RetryPolicy and RateLimiter in providers/ratelimit.py are the single retry and p
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import openai
 
-from papersum.llm_request import OutputMode
+from papersum.llm_request import DEFAULT_LIMITS, OutputMode, SchemaLimits
 from papersum.models import Paper, Provenance
 from papersum.pricing import Budget, PriceTable, load_price_table
 from papersum.prompts import PromptTemplate, load_prompt
@@ -30,6 +31,7 @@ from papersum.providers.structured import (
     StructuredOutputError,
     Usage,
     request_structured,
+    strip_think,
 )
 from papersum.tokens import count_chat_tokens
 
@@ -38,6 +40,29 @@ log = logging.getLogger(__name__)
 DUMMY_KEY = "sk-no-key-required"  # local servers (llama.cpp, vLLM, Ollama) accept any key
 _KEY_LIKE = re.compile(r"\b(sk|key|api)[-_][A-Za-z0-9_\-*.]{6,}", re.IGNORECASE)
 _PROBE_VALUE = "papersum-probe-7"
+_SDK_PARAMS = frozenset(
+    {
+        "model",
+        "messages",
+        "response_format",
+        "max_tokens",
+        "max_completion_tokens",
+        "temperature",
+        "seed",
+        "top_p",
+        "stop",
+        "presence_penalty",
+        "frequency_penalty",
+        "n",
+        "user",
+        "logit_bias",
+        "prompt_cache_key",
+        "reasoning_effort",
+        "service_tier",
+        "metadata",
+        "store",
+    }
+)
 
 
 class TransientFailureError(Exception):
@@ -74,6 +99,8 @@ class OpenAIProvider(Provider):
         fallback: Provider | None = None,
         probe: bool = True,
         provider_label: str | None = None,
+        limits: SchemaLimits = DEFAULT_LIMITS,
+        extra_params: dict[str, Any] | None = None,
     ) -> None:
         base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
         key = api_key or os.environ.get("OPENAI_API_KEY") or None
@@ -86,6 +113,8 @@ class OpenAIProvider(Provider):
         self.params: dict[str, Any] = {"max_tokens": max_tokens, "temperature": temperature}
         if seed is not None:
             self.params["seed"] = seed
+        self.params.update(extra_params or {})
+        self.limits = limits
         self.max_attempts = max_attempts
         self.retry = retry or RetryPolicy()
         self.limiter = limiter or RateLimiter()
@@ -131,6 +160,7 @@ class OpenAIProvider(Provider):
             "prompt": self.template.hash,
             "params": dict(sorted(self.params.items())),
             "max_attempts": self.max_attempts,
+            "limits": self.limits.as_dict(),
         }
 
     def execute(self, paper: Paper) -> ProviderResult:
@@ -147,6 +177,7 @@ class OpenAIProvider(Provider):
                 price=self._price,
                 on_mode_rejected=self._degrade,
                 params=self.params,
+                limits=self.limits,
             )
         except StructuredOutputError as exc:
             return self._failed(paper, str(exc), exc.usage, exc.raw_output, started)
@@ -241,7 +272,7 @@ class OpenAIProvider(Provider):
                 "type": "json_schema",
                 "json_schema": {"name": "probe", "strict": True, "schema": schema},
             },
-            "max_tokens": 16,
+            "max_tokens": 48,
             "temperature": 0.0,
         }
         try:
@@ -252,7 +283,10 @@ class OpenAIProvider(Provider):
         except TransientFailureError as exc:
             log.warning("response_format probe failed (%s); assuming json_schema works", exc)
             return True
-        enforced = (reply.content or "").strip().replace(" ", "") == f'{{"answer":"{_PROBE_VALUE}"}}'
+        try:
+            enforced = json.loads(strip_think(reply.content or "")) == {"answer": _PROBE_VALUE}
+        except json.JSONDecodeError:
+            enforced = False
         if not enforced:
             log.warning(
                 "server %s ignores response_format (probe answer %r); using json_object with the schema "
@@ -275,12 +309,15 @@ class OpenAIProvider(Provider):
         worst = self.prices.cost(self._model, prompt_tokens, max_out) or 0.0
         self.budget.reserve(worst)
         actual = 0.0
+        # Server-specific parameters (llama.cpp's repeat_penalty...) travel in extra_body.
+        known = {k: v for k, v in body.items() if k in _SDK_PARAMS}
+        extra = {k: v for k, v in body.items() if k not in _SDK_PARAMS}
         try:
             for retry_number in range(self.retry.max_retries + 1):
                 self.limiter.acquire(prompt_tokens + max_out)
                 self._count(requests=1)
                 try:
-                    response = self._client.chat.completions.create(**body)
+                    response = self._client.chat.completions.create(**known, extra_body=extra or None)
                 except openai.BadRequestError as exc:
                     if "response_format" in body and body["response_format"].get("type") == "json_schema":
                         raise ResponseFormatRejectedError(self.redact(str(exc))) from None

@@ -16,18 +16,59 @@ def _offline(**_options: Any) -> Provider:
     return OfflineProvider()
 
 
-def _openai(*, model: str | None = None, base_url: str | None = None, **_options: Any) -> Provider:
-    # Minimal registration (scale branch) so `--provider openai` and `batch prepare` share one factory;
-    # the lead's fuller factory (budget, prices, fallback) replaces it and batch follows automatically.
+def _llm_options(settings: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """Options shared by the LLM backends, from Settings (flags > PAPERSUM_* > config file)."""
+    from papersum.pricing import Budget, load_price_table
+
+    llm: dict[str, Any] = {}
+    prices_file = getattr(settings, "prices_file", None)
+    llm["prices"] = load_price_table(prices_file)
+    llm["budget"] = Budget(getattr(settings, "max_cost", None))
+    fallback = getattr(settings, "fallback", None)
+    if fallback not in (None, "", "none"):
+        if fallback != "offline":
+            raise UsageError(f"unknown --fallback {fallback!r}; the only fallback is 'offline'")
+        llm["fallback"] = _offline()
+    for name in ("max_tokens", "temperature", "timeout_s", "max_attempts", "limiter", "retry", "probe"):
+        if options.get(name) is not None:
+            llm[name] = options[name]
+    return llm
+
+
+def _openai(
+    model: str | None = None, base_url: str | None = None, settings: Any = None, **options: Any
+) -> Provider:
+    from papersum.providers.base import ProviderError
     from papersum.providers.openai_provider import OpenAIProvider
 
-    if not model:
-        raise UsageError("--provider openai needs --model (e.g. --model gpt-4o-mini)")
-    return OpenAIProvider(model, base_url=base_url)
+    try:
+        return OpenAIProvider(
+            model or "gpt-4o-mini",
+            base_url=base_url,
+            api_key=options.get("api_key"),
+            **_llm_options(settings, options),
+        )
+    except ProviderError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _local(model: str | None = None, settings: Any = None, **options: Any) -> Provider:
+    from papersum.providers.base import ProviderError
+    from papersum.providers.local import LocalProvider
+
+    try:
+        return LocalProvider(
+            model,
+            threads=options.get("threads") or 0,
+            n_parallel=options.get("n_parallel") or 1,
+            **_llm_options(settings, options),
+        )
+    except ProviderError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # Backends register here; each import is deferred so an unused backend costs nothing at start-up.
-PROVIDERS: dict[str, Callable[..., Provider]] = {"offline": _offline, "openai": _openai}
+PROVIDERS: dict[str, Callable[..., Provider]] = {"offline": _offline, "openai": _openai, "local": _local}
 
 
 def default_provider(base_url: str | None = None) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from papersum.llm_request import OutputMode, build_chat_body
+from papersum.llm_request import DEFAULT_LIMITS, OutputMode, SchemaLimits, build_chat_body
 from papersum.models import Paper, Summary
 from papersum.prompts import PromptTemplate
 
@@ -119,6 +119,7 @@ def request_structured(
     price: Callable[[ChatReply], float | None] = lambda _reply: None,
     on_mode_rejected: Callable[[OutputMode], None] = lambda _mode: None,
     params: dict[str, Any] | None = None,
+    limits: SchemaLimits = DEFAULT_LIMITS,
 ) -> StructuredResult:
     """Ask until the answer validates or `max_attempts` requests were made."""
     mode = first_mode
@@ -131,7 +132,9 @@ def request_structured(
         usage.attempts += 1
         label = mode.value + ("+reask" if feedback else "")
         modes_tried.append(label)
-        body = build_chat_body(paper, model, template, mode, feedback=feedback, **(params or {}))
+        body = build_chat_body(
+            paper, model, template, mode, feedback=feedback, limits=limits, **(params or {})
+        )
         try:
             reply = send(body)
         except ResponseFormatRejectedError as exc:

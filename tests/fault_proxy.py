@@ -1,0 +1,126 @@
+"""A real HTTP proxy on loopback that injects faults between the openai client and a real server.
+
+Each incoming request takes the next action from a script: "ok" forwards it; "429" and "500"
+answer with that status (429 with Retry-After); "timeout" stalls past the client's timeout;
+"truncate" forwards, then sends only half the body; "badjson" forwards, then swaps the model's
+answer for JSON that violates the schema (usage kept, so it is billed like a real answer);
+"strip_format" forwards without response_format (a server that ignores it).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import time
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class FaultProxy:
+    def __init__(self, upstream_base_url: str, script: Iterable[str] = (), stall_s: float = 3.0) -> None:
+        parts = urlsplit(upstream_base_url)
+        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
+        self.script = list(script)
+        self.stall_s = stall_s
+        self.lock = threading.Lock()
+        self.log: list[dict[str, Any]] = []  # one entry per request received
+        self.delivered_usage: list[dict[str, int]] = []  # usage of every answer delivered intact
+        self.seen_headers: list[dict[str, str]] = []
+        self.always: str | None = None  # an action applied after the script runs out
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+                pass
+
+            def do_GET(self) -> None:
+                self._forward(b"", "ok")
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with proxy.lock:
+                    action = proxy.script.pop(0) if proxy.script else (proxy.always or "ok")
+                    proxy.log.append({"path": self.path, "action": action, "body": json.loads(body or b"{}")})
+                    proxy.seen_headers.append(dict(self.headers))
+                if action in ("429", "500"):
+                    payload = json.dumps({"error": {"message": f"injected {action}", "type": "injected"}}).encode()
+                    self.send_response(int(action))
+                    if action == "429":
+                        self.send_header("Retry-After", "0.2")
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                if action == "timeout":
+                    time.sleep(proxy.stall_s)
+                    self.close_connection = True
+                    return
+                if action == "strip_format":
+                    data = json.loads(body)
+                    data.pop("response_format", None)
+                    body = json.dumps(data).encode()
+                if action == "echo_auth":  # a hostile server that reflects the credentials it got
+                    payload = json.dumps(
+                        {"error": {"message": f"bad key {self.headers.get('Authorization')}"}}
+                    ).encode()
+                    self.send_response(401)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                self._forward(body, action)
+
+            def _forward(self, body: bytes, action: str) -> None:
+                conn = http.client.HTTPConnection(*proxy.upstream, timeout=600)
+                headers = {"Content-Type": "application/json"}
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                response = conn.getresponse()
+                payload = response.read()
+                conn.close()
+                if action == "badjson" and response.status == 200:
+                    data = json.loads(payload)
+                    data["choices"][0]["message"]["content"] = json.dumps({"tldr": "", "tags": {"contribution": "x"}})
+                    payload = json.dumps(data).encode()
+                if response.status == 200 and action != "truncate" and self.command == "POST":
+                    usage = json.loads(payload).get("usage") or {}
+                    with proxy.lock:
+                        proxy.delivered_usage.append(
+                            {"input": usage.get("prompt_tokens", 0), "output": usage.get("completion_tokens", 0)}
+                        )
+                self.send_response(response.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if action == "truncate":
+                    self.wfile.write(payload[: len(payload) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.wfile.write(payload)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def actions(self) -> list[str]:
+        return [entry["action"] for entry in self.log]
+
+    def __enter__(self) -> FaultProxy:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,189 @@
+"""The openai provider against a real llama.cpp server (SmolLM2), directly and through a fault proxy."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fault_proxy import FaultProxy
+
+from papersum.cache import ResultCache
+from papersum.models import Paper, Summary
+from papersum.pipeline import RunStats, summarize_papers
+from papersum.pricing import Budget, BudgetExceededError, load_price_table
+from papersum.llm_request import SchemaLimits
+from papersum.providers.openai_provider import OpenAIProvider
+from papersum.providers.ratelimit import RetryPolicy
+
+pytestmark = pytest.mark.llm
+
+PAPERS = [
+    Paper(
+        id="p1",
+        title="Sparse Attention for Long Documents",
+        abstract="We propose a sparse attention mechanism that lets transformers read documents of 16k tokens. "
+        "On the arXiv summarization benchmark it matches dense attention at a third of the memory.",
+        categories=["cs.CL"],
+    ),
+    Paper(
+        id="p2",
+        title="A Benchmark for Robot Grasping",
+        abstract="We release GraspBench, a dataset of 10,000 real robot grasps with success labels, "
+        "and evaluate five grasp planners on it.",
+        categories=["cs.RO"],
+    ),
+    Paper(
+        id="p3",
+        title="Convergence of Adam",
+        abstract="We prove that Adam converges for smooth nonconvex objectives under bounded gradients "
+        "and give a matching lower bound.",
+        categories=["math.OC"],
+    ),
+]
+# Tight output bounds and few tokens keep each SmolLM2 answer to a couple of seconds on 2 cores.
+TEST_LIMITS = SchemaLimits(tldr_chars=200, phrase_chars=30, max_items=2, why_chars=100, tldr_prefix="This paper")
+FAST = {"limits": TEST_LIMITS, "max_tokens": 300, "timeout_s": 120.0}
+SECRET = "sk-test-SECRETSECRET0123456789abcdef"
+
+
+def provider_for(base_url: str, **options: Any) -> OpenAIProvider:
+    settings: dict[str, Any] = {**FAST, "retry": RetryPolicy(max_retries=4, base_delay_s=0.05)}
+    settings.update(options)
+    return OpenAIProvider("smollm2", base_url=base_url, api_key=settings.pop("api_key", "sk-local"), **settings)
+
+
+def test_structured_output_parses_into_models_and_cache_hits_send_nothing(llm_server: str) -> None:
+    cache = ResultCache.open()
+    with FaultProxy(llm_server) as proxy, provider_for(proxy.base_url) as provider:
+        first = list(summarize_papers(PAPERS[:2], provider, cache))
+        assert [a.paper_id for a in first] == ["p1", "p2"]
+        for annotation in first:
+            assert annotation.ok, annotation.error
+            assert annotation.tldr is not None and annotation.tldr.startswith("This paper")
+            Summary(tldr=annotation.tldr, tags=annotation.tags, why_it_matters=annotation.why_it_matters)
+            prov = annotation.provenance
+            assert prov is not None and prov.mode is not None and prov.mode.startswith("json_schema")
+            assert prov.prompt_id == "summarize" and prov.prompt_hash == provider.template.hash
+            assert prov.input_tokens and prov.output_tokens and not prov.cached
+        requests_before = len(proxy.log)
+        stats = RunStats()
+        second = list(summarize_papers(PAPERS[:2], provider, cache, stats=stats))
+        assert len(proxy.log) == requests_before, "a cache hit must not send a request"
+        assert all(a.provenance is not None and a.provenance.cached for a in second)
+        assert [a.tldr for a in second] == [a.tldr for a in first]
+        assert stats.cached == 2
+    cache.close()
+
+
+def test_faults_are_retried_and_nothing_is_paid_twice(llm_server: str) -> None:
+    # probe: 429 then ok; p1: 500, truncated body, then ok; p2: timeout, then schema-violating JSON
+    # (re-asked), then ok; p3: ok.
+    script = ["429", "ok", "500", "truncate", "ok", "timeout", "badjson", "ok", "ok"]
+    cache = ResultCache.open()
+    with (
+        FaultProxy(llm_server, script, stall_s=2.5) as proxy,
+        provider_for(proxy.base_url, timeout_s=1.5 if False else 60.0) as provider,
+    ):
+        provider._client = provider._client.with_options(timeout=30.0)
+        annotations = list(summarize_papers(PAPERS, provider, cache, concurrency=1))
+    assert proxy.actions()[: len(script)] == script
+    assert [a.paper_id for a in annotations] == ["p1", "p2", "p3"]
+    for annotation in annotations:
+        assert annotation.ok or annotation.error, "every paper ends annotated or with a recorded error"
+    by_id = {a.paper_id: a for a in annotations}
+    assert by_id["p1"].ok and by_id["p3"].ok
+    p2 = by_id["p2"].provenance
+    assert p2 is not None and p2.attempts >= 2
+    assert by_id["p2"].ok == (p2.mode is not None and "reask" in p2.mode)
+    # Every answer delivered intact was billed once: probe + the papers' attempts, nothing more.
+    billed_in = sum(a.provenance.input_tokens or 0 for a in annotations if a.provenance)
+    delivered_in = sum(u["input"] for u in proxy.delivered_usage)
+    assert provider.stats["input_tokens"] == delivered_in
+    assert delivered_in - billed_in == proxy.delivered_usage[0]["input"]  # the probe's tokens
+    assert provider.stats["retries"] >= 4
+
+
+def test_timeout_is_retried(llm_server: str) -> None:
+    with (
+        FaultProxy(llm_server, ["timeout"], stall_s=2.0) as proxy,
+        provider_for(proxy.base_url, timeout_s=0.5, probe=False) as provider,
+    ):
+        provider._client = provider._client.with_options(timeout=0.5)
+        # A timed-out request is retried; the retry here gets a real (but short-timeout) answer or
+        # times out too: either way the paper ends with a result or a recorded error, never a crash.
+        result = provider.execute(PAPERS[2])
+    assert proxy.actions()[0] == "timeout"
+    assert len(proxy.log) >= 2
+    assert result.summary is not None or result.error
+
+
+def test_probe_warns_when_server_ignores_response_format(
+    llm_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with FaultProxy(llm_server, ["strip_format"]) as proxy, provider_for(proxy.base_url) as provider:
+        with caplog.at_level(logging.WARNING):
+            enforced = provider.probe()
+        assert not enforced
+        assert "ignores response_format" in caplog.text
+        assert provider.mode.value == "json_object"
+
+
+def test_all_attempts_failing_gives_an_error_with_usage_or_an_offline_fallback(llm_server: str) -> None:
+    from papersum.providers.offline import OfflineProvider
+
+    with FaultProxy(llm_server) as proxy:
+        proxy.always = "badjson"
+        with provider_for(proxy.base_url, probe=False, max_attempts=2) as provider:
+            failed = provider.execute(PAPERS[0])
+        assert failed.summary is None and failed.error and "2 attempts" in failed.error
+        assert failed.raw_output is not None and json.loads(failed.raw_output)["tldr"] == ""
+        assert failed.provenance.attempts == 2 and (failed.provenance.output_tokens or 0) > 0
+        with provider_for(proxy.base_url, probe=False, max_attempts=1, fallback=OfflineProvider()) as provider:
+            rescued = provider.execute(PAPERS[0])
+        assert rescued.summary is not None
+        assert rescued.provenance.mode == "fallback" and "fallback" in rescued.provenance.provider
+
+
+def test_api_key_never_leaks(llm_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    cache = ResultCache.open()
+    with FaultProxy(llm_server, ["ok", "ok", "echo_auth"]) as proxy:
+        with caplog.at_level(logging.DEBUG), provider_for(proxy.base_url, api_key=SECRET) as provider:
+            good = list(summarize_papers(PAPERS[:1], provider, cache))
+            try:
+                provider.execute(PAPERS[1])
+            except Exception as exc:  # the 401 stops the run: its message must not carry the key
+                message = str(exc)
+            else:
+                message = ""
+        sent = {k.lower(): v for k, v in proxy.seen_headers[0].items()}
+        assert sent["authorization"] == f"Bearer {SECRET}"  # it really was sent
+    assert "redacted" in message and SECRET not in message
+    assert good[0].ok
+    assert SECRET not in caplog.text
+    assert SECRET not in good[0].model_dump_json()
+    assert SECRET not in json.dumps(provider.identity())
+    cache.close()
+    for path in Path(cache.directory).rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes()
+
+
+def test_budget_stops_before_exceeding(llm_server: str, tmp_path: Path) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"models": {"smollm2": {"input": 1000.0, "output": 1000.0}}}))
+    table = load_price_table(prices)
+    # Enough for one paper's worst case (~450 prompt + 200 output tokens at $1000/M), not two.
+    budget = Budget(0.9)
+    cache = ResultCache.open()
+    with provider_for(llm_server, prices=table, budget=budget, probe=False) as provider:
+        done = []
+        with pytest.raises(BudgetExceededError):
+            for annotation in summarize_papers(PAPERS, provider, cache):
+                done.append(annotation)
+    assert len(done) == 1 and done[0].ok
+    assert budget.spent_usd <= 0.9
+    assert done[0].provenance is not None and done[0].provenance.cost_usd == pytest.approx(budget.spent_usd)
+    cache.close()
