@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,8 +52,20 @@ def main() -> None:
             for command in args.commands:
                 cache = work / f"cache-{command}-{size}"
                 env = {**os.environ, "PYTHONPATH": str(SRC), "PAPERSUM_CACHE_DIR": str(cache)}
-                out = ["--out", str(work / "out.jsonl")] if command == "summarize" else ["--out-dir", str(work)]
-                argv = [sys.executable, "-m", "papersum", command, str(corpus), "--provider", "offline", "-q", *out]
+                out = (
+                    ["--out", str(work / "out.jsonl")] if command == "summarize" else ["--out-dir", str(work)]
+                )
+                argv = [
+                    sys.executable,
+                    "-m",
+                    "papersum",
+                    command,
+                    str(corpus),
+                    "--provider",
+                    "offline",
+                    "-q",
+                    *out,
+                ]
                 rss, wall = peak_rss_mib(argv, env)
                 print(f"| {command} | {size:,} | {rss:.0f} | {wall:.1f} | {size / wall:,.0f} |", flush=True)
 
