@@ -4,6 +4,7 @@ trip through a llama.cpp server that ends with an online run sending no request.
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from batch_api_server import BatchAPIServer
 from fault_proxy import FaultProxy
 from papersum.batch.files import SplitWriter, cache_key_for, custom_id_for, request_line
 from papersum.batch.manifest import load_failed, load_manifest
@@ -264,3 +266,39 @@ def test_batch_round_trip_through_llama_server_then_online_run_sends_nothing(
         for annotation in annotations:
             assert annotation["provenance"]["cached"] and annotation["provenance"]["mode"] == "batch"
             assert annotation["provenance"]["input_tokens"] > 0 and annotation["tldr"]
+
+
+@pytest.mark.llm
+def test_submit_status_collect_are_resumable_and_idempotent_through_the_sdk(
+    tmp_path: Path, llm_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-batch-0000")
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 1)
+    out = tmp_path / "batch"
+    model = "SmolLM2-135M-Instruct"
+    code, _, err = invoke(
+        "batch", "prepare", str(corpus), "--model", model, "--base-url", llm_server, "--out", str(out)
+    )
+    assert code == 0, err
+    with BatchAPIServer(llm_server) as api:
+        api_args = ("--base-url", api.base_url)
+        code, _, err = invoke("batch", "submit", str(out), *api_args)
+        assert code == 0 and "1 batch(es) created" in err, err
+        code, _, err = invoke("batch", "submit", str(out), *api_args)  # nothing uploaded or created twice
+        assert code == 0 and "0 batch(es) created" in err, err
+        assert api.counts == {"uploads": 1, "creates": 1, "downloads": 0}
+        deadline = time.monotonic() + 300
+        while True:
+            code, _, err = invoke("batch", "status", str(out), *api_args)
+            assert code == 0, err
+            if "batch_1 completed" in err or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        assert "requests-0001.jsonl: batch_1 completed total 1, completed 1, failed 0" in err
+        code, _, err = invoke("batch", "collect", str(out), *api_args)
+        assert code == 0 and "1 result file(s)" in err, err
+        code, _, err = invoke("batch", "collect", str(out), *api_args)
+        assert code == 0 and api.counts["downloads"] == 1
+    results = out / "results" / "requests-0001.output.jsonl"
+    code, _, err = invoke("batch", "ingest", str(results))
+    assert "1 of 1 results cached" in err or "failed:" in err, err
