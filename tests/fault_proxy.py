@@ -4,7 +4,8 @@ Each incoming request takes the next action from a script: "ok" forwards it; "42
 answer with that status (429 with Retry-After); "timeout" stalls past the client's timeout;
 "truncate" forwards, then sends only half the body; "badjson" forwards, then swaps the model's
 answer for JSON that violates the schema (usage kept, so it is billed like a real answer);
-"strip_format" forwards without response_format (a server that ignores it).
+"strip_format" forwards without response_format (a server that ignores it); "reject_schema"
+answers 400 (a server without json_schema support); "echo_auth" answers 401 quoting the key.
 """
 
 from __future__ import annotations
@@ -48,10 +49,22 @@ class FaultProxy:
                     proxy.log.append({"path": self.path, "action": action, "body": json.loads(body or b"{}")})
                     proxy.seen_headers.append(dict(self.headers))
                 if action in ("429", "500"):
-                    payload = json.dumps({"error": {"message": f"injected {action}", "type": "injected"}}).encode()
+                    payload = json.dumps(
+                        {"error": {"message": f"injected {action}", "type": "injected"}}
+                    ).encode()
                     self.send_response(int(action))
                     if action == "429":
                         self.send_header("Retry-After", "0.2")
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                if action == "reject_schema":  # a server without json_schema support
+                    payload = json.dumps(
+                        {"error": {"message": "response_format json_schema unsupported"}}
+                    ).encode()
+                    self.send_response(400)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
@@ -86,13 +99,18 @@ class FaultProxy:
                 conn.close()
                 if action == "badjson" and response.status == 200:
                     data = json.loads(payload)
-                    data["choices"][0]["message"]["content"] = json.dumps({"tldr": "", "tags": {"contribution": "x"}})
+                    data["choices"][0]["message"]["content"] = json.dumps(
+                        {"tldr": "", "tags": {"contribution": "x"}}
+                    )
                     payload = json.dumps(data).encode()
                 if response.status == 200 and action != "truncate" and self.command == "POST":
                     usage = json.loads(payload).get("usage") or {}
                     with proxy.lock:
                         proxy.delivered_usage.append(
-                            {"input": usage.get("prompt_tokens", 0), "output": usage.get("completion_tokens", 0)}
+                            {
+                                "input": usage.get("prompt_tokens", 0),
+                                "output": usage.get("completion_tokens", 0),
+                            }
                         )
                 self.send_response(response.status)
                 self.send_header("Content-Type", "application/json")

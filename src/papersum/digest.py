@@ -6,11 +6,12 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
+from papersum.curate import OTHER_KEYWORD, keyword_frequency, primary_keyword
 from papersum.errors import UsageError
 from papersum.models import Annotation, Digest, DigestGroup, TagCount
 from papersum.taxonomy import UNCATEGORISED, category_label
 
-GROUPINGS = ("category", "contribution", "none")
+GROUPINGS = ("category", "contribution", "keyword", "none")
 DEFAULT_TITLE = "Paper digest"
 
 
@@ -26,8 +27,10 @@ def group_key(annotation: Annotation, group_by: str) -> str:
 def group_label(key: str, group_by: str) -> str:
     if group_by == "category":
         return category_label(key)
-    if group_by == "contribution":
-        return key.capitalize()
+    if group_by == "keyword" and len(key) <= 3:
+        return key.upper()  # short keywords are acronyms: llm, gan, rl
+    if group_by in {"contribution", "keyword"}:
+        return key[:1].upper() + key[1:]
     return "All papers"
 
 
@@ -56,16 +59,24 @@ def build_digest(
     keywords: Counter[str] = Counter()
     contributions: Counter[str] = Counter()
     total = 0
+    annotations = list(annotations)
+    # Keyword groups put each paper under its keyword most shared across this digest.
+    frequency = keyword_frequency(annotations) if group_by == "keyword" else Counter()
     for annotation in annotations:
         total += 1
         if not annotation.ok or annotation.tags is None:
             failed.append(annotation)
             continue
-        groups.setdefault(group_key(annotation, group_by), []).append(annotation)
+        if group_by == "keyword":
+            key = (primary_keyword(annotation, frequency) or OTHER_KEYWORD).lower()
+        else:
+            key = group_key(annotation, group_by)
+        groups.setdefault(key, []).append(annotation)
         categories.update(annotation.tags.categories[:1] or [UNCATEGORISED])
         keywords.update({k.lower() for k in annotation.tags.keywords})
         contributions[annotation.tags.contribution.value] += 1
-    ordered = sorted(groups.items(), key=lambda item: (item[0] == UNCATEGORISED, -len(item[1]), item[0]))
+    last = OTHER_KEYWORD if group_by == "keyword" else UNCATEGORISED
+    ordered = sorted(groups.items(), key=lambda item: (item[0] == last, -len(item[1]), item[0]))
     return Digest(
         title=title,
         date=day or date.today(),

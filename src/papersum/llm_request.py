@@ -10,6 +10,7 @@ cannot loop.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -42,6 +43,7 @@ class SchemaLimits:
     max_items: int | None = None
     why_chars: int = TLDR_MAX_CHARS
     tldr_prefix: str | None = None
+    category_ids: tuple[str, ...] | None = None  # an enum for tags.categories (valid arXiv ids only)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -50,6 +52,9 @@ class SchemaLimits:
             "max_items": self.max_items,
             "why_chars": self.why_chars,
             "tldr_prefix": self.tldr_prefix,
+            "category_ids": hashlib.sha256("\n".join(self.category_ids).encode()).hexdigest()[:16]
+            if self.category_ids
+            else None,
         }
 
 
@@ -114,6 +119,11 @@ def summary_json_schema(limits: SchemaLimits = DEFAULT_LIMITS) -> dict[str, Any]
             prop["items"]["maxLength"] = min(limits.phrase_chars, PHRASE_MAX_CHARS)
             if limits.max_items is not None:
                 prop["maxItems"] = min(prop["maxItems"], limits.max_items)
+    if limits.category_ids:
+        props["tags"]["properties"]["categories"]["items"] = {
+            "type": "string",
+            "enum": list(limits.category_ids),
+        }
     return schema
 
 

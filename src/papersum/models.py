@@ -152,6 +152,9 @@ class Annotation(BaseModel):
     why_it_matters: str | None = None
     provenance: Provenance | None = None
     error: str | None = None
+    relevance: float | None = Field(
+        default=None, description="provider's relevance score for ranking a digest (higher first)"
+    )
 
     @property
     def ok(self) -> bool:

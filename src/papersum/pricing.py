@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from papersum.providers.base import ProviderError
+from papersum.providers.structured import RequestFailedError
 
 PRICES_ENV = "PAPERSUM_PRICES"
 _PER = 1_000_000
@@ -100,7 +100,7 @@ def load_price_table(override: str | Path | None = None) -> PriceTable:
     )
 
 
-class BudgetExceededError(ProviderError):
+class BudgetExceededError(RequestFailedError):
     """The next request could push spending past --max-cost: the run stops, results so far are kept."""
 
 

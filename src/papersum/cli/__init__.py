@@ -10,7 +10,9 @@ from papersum import __version__
 from papersum.cli import batch as batch_commands
 from papersum.cli import cache as cache_commands
 from papersum.cli import digest as digest_commands
+from papersum.cli import estimate as estimate_commands
 from papersum.cli import run as run_commands
+from papersum.cli import send as send_commands
 
 app = typer.Typer(
     name="papersum",
@@ -40,7 +42,9 @@ def root(
 app.command("run")(run_commands.run)
 app.command("summarize")(run_commands.summarize)
 app.command("digest")(digest_commands.digest)
+app.command("estimate")(estimate_commands.estimate)
 app.add_typer(cache_commands.cache_app, name="cache")
+app.command("send")(send_commands.send)
 app.add_typer(batch_commands.batch_app, name="batch")
 
 

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from papersum.errors import PapersumError
+from papersum.providers.base import ProviderError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -37,6 +38,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except PapersumError as exc:
             err_console.print(f"papersum: error: {exc}", markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None
+        except ProviderError as exc:  # the backend cannot work at all (auth, server gone)
+            err_console.print(f"papersum: error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err_console.print(
                 "papersum: interrupted; finished results are cached, re-run to resume", markup=False
@@ -98,11 +102,21 @@ SkipBadOpt = Annotated[
 ConcurrencyOpt = Annotated[
     int | None, typer.Option("--concurrency", "-j", min=1, help="Parallel provider requests.")
 ]
+MaxCostOpt = Annotated[
+    float | None,
+    typer.Option("--max-cost", min=0.0, help="Hard budget in USD; papers that could exceed it are not sent."),
+]
+FallbackOpt = Annotated[
+    str | None, typer.Option("--fallback", help="'offline': use the offline engine when the LLM fails.")
+]
+PricesOpt = Annotated[
+    Path | None, typer.Option("--prices", help="JSON price file merged over the built-in price table.")
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="Comma-separated digest formats, e.g. md,jsonl.")
+    str, typer.Option("--format", "-f", help="Comma-separated digest formats: md, jsonl, html, csv, rss.")
 ]
-GroupByOpt = Annotated[str, typer.Option("--group-by", help="category, contribution or none.")]
+GroupByOpt = Annotated[str, typer.Option("--group-by", help="category, contribution, keyword or none.")]
 TopOpt = Annotated[int | None, typer.Option("--top", min=1, help="At most N papers per group.")]
 TitleOpt = Annotated[str | None, typer.Option("--title", help="Digest title.")]

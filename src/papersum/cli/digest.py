@@ -1,4 +1,4 @@
-"""`papersum digest`: render annotations JSONL into digest formats."""
+"""`papersum digest`: curate annotations and render them into digest formats."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import typer
 from pydantic import ValidationError
 
 from papersum.cli.common import FormatOpt, GroupByOpt, TitleOpt, TopOpt, open_output, say, user_errors
+from papersum.curate import Curation, SeenStore, curate
 from papersum.digest import DEFAULT_TITLE, build_digest
 from papersum.errors import InputError, UsageError
-from papersum.models import Annotation
+from papersum.models import Annotation, Digest
 from papersum.render import extension, parse_formats, render
 
 
@@ -35,6 +36,42 @@ def read_annotations(path: Path) -> Iterator[Annotation]:
                 raise InputError(str(path), number, field, first["msg"]) from None
 
 
+def read_intro(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--intro {path}: cannot read ({exc})") from None
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} must be a date like 2026-11-27, not {value!r}") from None
+
+
+def write_digest(built: Digest, formats: list[str], out: str) -> list[Path]:
+    """Render each format to `out` (file, directory, or - for stdout); returns the files written."""
+    if out == "-":
+        for name in formats:
+            with open_output("-") as handle:
+                handle.write(render(built, name))
+        return []
+    target = Path(out)
+    many = len(formats) > 1 or target.is_dir() or out.endswith("/")
+    written = []
+    for name in formats:
+        path = target / f"digest.{extension(name)}" if many else target
+        with open_output(str(path)) as handle:
+            handle.write(render(built, name))
+        written.append(path)
+    return written
+
+
 @user_errors
 def digest(
     annotations: Annotated[Path, typer.Argument(help="Annotations JSONL from `papersum summarize`.")],
@@ -48,30 +85,65 @@ def digest(
     group_by: GroupByOpt = "category",
     top: TopOpt = None,
     title: TitleOpt = None,
+    intro: Annotated[
+        Path | None, typer.Option("--intro", help="Text file with an introduction shown under the title.")
+    ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            help="Keep papers mentioning this keyword (title/abstract/tags, any case); ranks by matches. "
+            "Repeatable.",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Drop papers mentioning this keyword. Repeatable."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Drop papers published before DATE (papers without a date stay)."),
+    ] = None,
+    new_only: Annotated[
+        bool,
+        typer.Option("--new-only", help="Skip papers that were in an earlier digest written to a file."),
+    ] = False,
+    day: Annotated[str | None, typer.Option("--date", help="Digest date (default: today).")] = None,
 ) -> None:
-    """Render a digest from annotations.
+    """Curate and render a digest from annotations.
+
+    Papers are ranked by provider relevance when present, else by --include keyword matches, else
+    kept in input order; --top keeps the best N per group. Papers written to a digest file are
+    remembered in the cache dir, so --new-only can skip them next time.
 
     Example:
 
-        papersum digest annotations.jsonl --format md --group-by contribution --top 5 --out digest.md
+        papersum digest annotations.jsonl --format html,md,rss --include "graph" --top 5 --out out/
     """
     formats = parse_formats(fmt)
+    intro_text = read_intro(intro)
+    store = SeenStore.open() if out != "-" or new_only else None
+    curation = Curation(
+        include=tuple(include or ()),
+        exclude=tuple(exclude or ()),
+        since=parse_day(since, "--since"),
+        seen=store.keys() if store is not None and new_only else frozenset(),
+    )
+    result = curate(read_annotations(annotations), curation)
+    dropped = "; ".join(f"{count} {reason}" for reason, count in sorted(result.dropped.items()))
+    say(f"Ranked {len(result.kept)} papers by {result.scoring}" + (f"; dropped {dropped}" if dropped else ""))
     built = build_digest(
-        read_annotations(annotations),
+        result.kept,
         group_by=group_by,
         top=top,
         title=title or DEFAULT_TITLE,
-        day=date.today(),
+        day=parse_day(day, "--date") or date.today(),
+        intro=intro_text,
     )
-    if out == "-":
-        for name in formats:
-            with open_output("-") as handle:
-                handle.write(render(built, name))
-        return
-    target = Path(out)
-    many = len(formats) > 1 or target.is_dir() or out.endswith("/")
-    for name in formats:
-        path = target / f"digest.{extension(name)}" if many else target
-        with open_output(str(path)) as handle:
-            handle.write(render(built, name))
+    written = write_digest(built, formats, out)
+    for path in written:
         say(f"Wrote {path}")
+    if written and store is not None:
+        shown = [item for group in built.groups for item in group.annotations]
+        added = store.record(shown, built.date)
+        say(f"Remembered {added} new papers as sent ({store.path})")

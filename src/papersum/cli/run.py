@@ -17,11 +17,14 @@ from papersum.cache import ResultCache
 from papersum.cli.common import (
     BaseUrlOpt,
     ConcurrencyOpt,
+    FallbackOpt,
     FormatOpt,
     GroupByOpt,
     InputsArg,
+    MaxCostOpt,
     ModelOpt,
     NoCacheOpt,
+    PricesOpt,
     ProviderOpt,
     QuietOpt,
     SkipBadOpt,
@@ -134,6 +137,9 @@ def summarize(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     concurrency: ConcurrencyOpt = None,
+    max_cost: MaxCostOpt = None,
+    fallback: FallbackOpt = None,
+    prices: PricesOpt = None,
     skip_bad: SkipBadOpt = False,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -145,7 +151,14 @@ def summarize(
         papersum summarize seeds/ --out annotations.jsonl --provider offline
     """
     settings = load_settings(
-        provider=provider, model=model, base_url=base_url, concurrency=concurrency, no_cache=no_cache or None
+        provider=provider,
+        model=model,
+        base_url=base_url,
+        concurrency=concurrency,
+        no_cache=no_cache or None,
+        max_cost=max_cost,
+        fallback=fallback,
+        prices_file=prices,
     )
     stats = RunStats()
     with open_output(out) as handle:
@@ -164,7 +177,7 @@ def run(
     out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Where the digest files go.")] = Path(
         "out"
     ),
-    fmt: FormatOpt = "md,jsonl",
+    fmt: FormatOpt = "md,jsonl,html",
     group_by: GroupByOpt = "category",
     top: TopOpt = None,
     title: TitleOpt = None,
@@ -172,6 +185,9 @@ def run(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     concurrency: ConcurrencyOpt = None,
+    max_cost: MaxCostOpt = None,
+    fallback: FallbackOpt = None,
+    prices: PricesOpt = None,
     skip_bad: SkipBadOpt = False,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -184,7 +200,14 @@ def run(
     """
     formats = parse_formats(fmt)
     settings = load_settings(
-        provider=provider, model=model, base_url=base_url, concurrency=concurrency, no_cache=no_cache or None
+        provider=provider,
+        model=model,
+        base_url=base_url,
+        concurrency=concurrency,
+        no_cache=no_cache or None,
+        max_cost=max_cost,
+        fallback=fallback,
+        prices_file=prices,
     )
     stats = RunStats()
     annotations = list(annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats))

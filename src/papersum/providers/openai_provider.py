@@ -21,12 +21,13 @@ import openai
 
 from papersum.llm_request import DEFAULT_LIMITS, OutputMode, SchemaLimits
 from papersum.models import Paper, Provenance
-from papersum.pricing import Budget, PriceTable, load_price_table
+from papersum.pricing import Budget, BudgetExceededError, PriceTable, load_price_table
 from papersum.prompts import PromptTemplate, load_prompt
 from papersum.providers.base import Provider, ProviderError, ProviderResult
 from papersum.providers.ratelimit import RateLimiter, RetryPolicy, parse_retry_after
 from papersum.providers.structured import (
     ChatReply,
+    RequestFailedError,
     ResponseFormatRejectedError,
     StructuredOutputError,
     Usage,
@@ -65,7 +66,7 @@ _SDK_PARAMS = frozenset(
 )
 
 
-class TransientFailureError(Exception):
+class TransientFailureError(RequestFailedError):
     """Retries on 429/5xx/timeouts were exhausted for one request."""
 
 
@@ -110,9 +111,13 @@ class OpenAIProvider(Provider):
         self._model = model
         self.base_url = base_url or "https://api.openai.com/v1"
         self.template = load_prompt(prompt) if isinstance(prompt, str) else prompt
-        self.params: dict[str, Any] = {"max_tokens": max_tokens, "temperature": temperature}
-        if seed is not None:
-            self.params["seed"] = seed
+        if _is_reasoning_model(model):
+            # o-series and gpt-5 take max_completion_tokens (reasoning included) and no temperature.
+            self.params: dict[str, Any] = {"max_completion_tokens": max_tokens}
+        else:
+            self.params = {"max_tokens": max_tokens, "temperature": temperature}
+            if seed is not None:
+                self.params["seed"] = seed
         self.params.update(extra_params or {})
         self.limits = limits
         self.max_attempts = max_attempts
@@ -127,6 +132,7 @@ class OpenAIProvider(Provider):
         )
         self._mode = OutputMode.json_schema
         self._probe_pending = probe
+        self._budget_warned = False
         self._probe_lock = threading.Lock()
         self._stats_lock = threading.Lock()
         self.stats: dict[str, float] = {
@@ -180,9 +186,10 @@ class OpenAIProvider(Provider):
                 limits=self.limits,
             )
         except StructuredOutputError as exc:
+            if isinstance(exc.__cause__, BudgetExceededError) and not self._budget_warned:
+                self._budget_warned = True
+                log.warning("%s; papers that could exceed it are not sent", exc)
             return self._failed(paper, str(exc), exc.usage, exc.raw_output, started)
-        except TransientFailureError as exc:
-            return self._failed(paper, str(exc), Usage(attempts=1), None, started)
         return ProviderResult(
             summary=result.summary,
             provenance=self._provenance(result.mode, result.usage, started),
@@ -280,11 +287,11 @@ class OpenAIProvider(Provider):
         except ResponseFormatRejectedError:
             self._degrade(OutputMode.json_schema)
             return False
-        except TransientFailureError as exc:
-            log.warning("response_format probe failed (%s); assuming json_schema works", exc)
+        except RequestFailedError as exc:
+            log.warning("response_format probe not completed (%s); assuming json_schema works", exc)
             return True
         try:
-            enforced = json.loads(strip_think(reply.content or "")) == {"answer": _PROBE_VALUE}
+            enforced = bool(json.loads(strip_think(reply.content or "")) == {"answer": _PROBE_VALUE})
         except json.JSONDecodeError:
             enforced = False
         if not enforced:
@@ -304,7 +311,7 @@ class OpenAIProvider(Provider):
 
     def _send(self, body: dict[str, Any]) -> ChatReply:
         """One logical request: pacing, budget, and retries of transient failures."""
-        max_out = int(body.get("max_tokens", self.params["max_tokens"]))
+        max_out = int(body.get("max_tokens") or body.get("max_completion_tokens") or 0)
         prompt_tokens = count_chat_tokens(body["messages"], self._model)
         worst = self.prices.cost(self._model, prompt_tokens, max_out) or 0.0
         self.budget.reserve(worst)
@@ -362,6 +369,11 @@ class OpenAIProvider(Provider):
             )
         finally:
             self.budget.settle(worst, actual)
+
+
+def _is_reasoning_model(model: str) -> bool:
+    name = model.rsplit("/", 1)[-1]
+    return name.startswith(("o1", "o3", "o4", "gpt-5"))
 
 
 def _to_reply(response: Any) -> ChatReply:

@@ -29,6 +29,16 @@ def _llm_options(settings: Any, options: dict[str, Any]) -> dict[str, Any]:
         if fallback != "offline":
             raise UsageError(f"unknown --fallback {fallback!r}; the only fallback is 'offline'")
         llm["fallback"] = _offline()
+    # Requests/tokens per minute: a Settings field when the config grows one, else PAPERSUM_RPM/TPM.
+    rpm = getattr(settings, "rpm", None) or os.environ.get("PAPERSUM_RPM")
+    tpm = getattr(settings, "tpm", None) or os.environ.get("PAPERSUM_TPM")
+    if rpm or tpm:
+        from papersum.providers.ratelimit import RateLimiter
+
+        try:
+            llm["limiter"] = RateLimiter(rpm=float(rpm) if rpm else None, tpm=float(tpm) if tpm else None)
+        except ValueError:
+            raise UsageError(f"PAPERSUM_RPM / PAPERSUM_TPM must be numbers (got {rpm!r}, {tpm!r})") from None
     for name in ("max_tokens", "temperature", "timeout_s", "max_attempts", "limiter", "retry", "probe"):
         if options.get(name) is not None:
             llm[name] = options[name]

@@ -38,6 +38,10 @@ class ResponseFormatRejectedError(Exception):
     """The server refused the request because of its response_format (HTTP 400)."""
 
 
+class RequestFailedError(Exception):
+    """A request could not be completed (retries exhausted, budget reached): ends this paper."""
+
+
 @dataclass
 class Usage:
     """Tokens and cost summed over every attempt for one paper."""
@@ -61,11 +65,14 @@ class Usage:
 class StructuredOutputError(Exception):
     """Every attempt failed validation: carries the attempts, last raw output and total usage."""
 
-    def __init__(self, message: str, usage: Usage, raw_output: str | None, modes: list[str]) -> None:
+    def __init__(
+        self, message: str, usage: Usage, raw_output: str | None, modes: list[str], sent: bool = True
+    ) -> None:
         super().__init__(message)
         self.usage = usage
         self.raw_output = raw_output
         self.modes = modes
+        self.sent = sent  # False when the last request was never sent (e.g. the budget stopped it)
 
     @property
     def attempts(self) -> int:
@@ -144,6 +151,9 @@ def request_structured(
                 last_error = f"server rejected json_schema: {exc}"
                 continue
             raise
+        except RequestFailedError as exc:
+            # Keep the usage of earlier attempts: they were paid for.
+            raise StructuredOutputError(str(exc), usage, last_raw, modes_tried, sent=False) from exc
         usage.add(reply, price(reply))
         last_raw = reply.content or ""
         try:

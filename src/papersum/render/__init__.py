@@ -6,14 +6,21 @@ from collections.abc import Callable
 
 from papersum.errors import UsageError
 from papersum.models import Digest
+from papersum.render.csv import render_csv
+from papersum.render.feed import render_rss
+from papersum.render.html import render_html
 from papersum.render.jsonl import render_jsonl
 from papersum.render.markdown import render_markdown
 
 Renderer = Callable[[Digest], str]
 
+# Format name -> (renderer, file extension). `--format` takes a comma-separated list of these names.
 RENDERERS: dict[str, tuple[Renderer, str]] = {
     "md": (render_markdown, "md"),
     "jsonl": (render_jsonl, "jsonl"),
+    "html": (render_html, "html"),
+    "csv": (render_csv, "csv"),
+    "rss": (render_rss, "xml"),
 }
 
 

@@ -1,0 +1,77 @@
+"""Measure LLM providers on the first N seed papers: seconds/paper, tokens/paper, valid rate, modes.
+
+    PYTHONPATH=src python scripts/bench_llm.py --papers 5 --which local openai-local
+
+`openai-local` runs the `openai` provider with its default (OpenAI) settings against an xllamacpp
+server on loopback; `local` is the in-process provider. Results print as one JSON line per setup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+from papersum.ingest import read_papers
+from papersum.models import Paper
+from papersum.pipeline import summarize_papers
+from papersum.providers.base import Provider
+from papersum.providers.local import LlamaServer, LocalProvider, default_model_path
+from papersum.providers.openai_provider import OpenAIProvider
+
+
+def bench(name: str, provider: Provider, papers: list[Paper], out: Path | None) -> dict[str, object]:
+    started = time.perf_counter()
+    annotations = list(summarize_papers(papers, provider, cache=None))
+    elapsed = time.perf_counter() - started
+    ok = [a for a in annotations if a.ok]
+    modes = Counter(a.provenance.mode for a in annotations if a.provenance)
+    tokens_in = sum(a.provenance.input_tokens or 0 for a in annotations if a.provenance)
+    tokens_out = sum(a.provenance.output_tokens or 0 for a in annotations if a.provenance)
+    attempts = sum(a.provenance.attempts for a in annotations if a.provenance)
+    if out is not None:
+        with out.open("w", encoding="utf-8") as handle:
+            for annotation in annotations:
+                handle.write(annotation.model_dump_json(exclude_none=True) + "\n")
+    return {
+        "setup": name,
+        "papers": len(annotations),
+        "schema_valid": len(ok),
+        "seconds_per_paper": round(elapsed / len(annotations), 2),
+        "input_tokens_per_paper": round(tokens_in / len(annotations), 1),
+        "output_tokens_per_paper": round(tokens_out / len(annotations), 1),
+        "requests_per_paper": round(attempts / len(annotations), 2),
+        "modes": dict(modes),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--papers", type=int, default=5)
+    parser.add_argument("--which", nargs="+", default=["local", "openai-local"])
+    parser.add_argument("--seeds", default="seeds")
+    parser.add_argument("--out-dir", type=Path, default=None)
+    args = parser.parse_args()
+    papers = read_papers([args.seeds], skip_bad=True).papers[: args.papers]
+    for which in args.which:
+        out = args.out_dir / f"{which}.jsonl" if args.out_dir else None
+        if which == "local":
+            with LocalProvider() as provider:
+                print(json.dumps(bench(which, provider, papers, out)), flush=True)
+        elif which == "openai-local":
+            server = LlamaServer(default_model_path(), threads=1)
+            try:
+                with OpenAIProvider(
+                    "SmolLM2-135M-Instruct", base_url=server.base_url, api_key="sk-local"
+                ) as provider:
+                    result = bench(which, provider, papers, out)
+                    result["probe_enforced"] = provider.mode.value == "json_schema"
+                    print(json.dumps(result), flush=True)
+            finally:
+                server.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Sending a rendered HTML digest as a multipart/alternative email over SMTP.
+
+The plain-text part is derived from the HTML itself, so what `papersum send` mails is exactly the
+file the user looked at. A password is only ever taken from the caller (the CLI reads it from
+PAPERSUM_SMTP_PASSWORD) and is never sent over an unencrypted connection to a remote host.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, getaddresses, make_msgid, parseaddr
+from html.parser import HTMLParser
+
+from papersum.errors import PapersumError
+
+PASSWORD_ENV = "PAPERSUM_SMTP_PASSWORD"
+DEFAULT_SUBJECT = "Paper digest"
+
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "li", "tr", "table", "ul", "ol", "br", "section"}
+_SKIP_TAGS = {"head", "style", "script", "title", "svg"}
+
+
+class SendError(PapersumError):
+    """The message could not be built or delivered; the text says why, without secrets."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to connect. `port` None picks 465 for SSL, 587 for STARTTLS, else 25."""
+
+    host: str = "localhost"
+    port: int | None = None
+    starttls: bool = False
+    ssl: bool = False
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    cafile: str | None = None
+    timeout: float = 30.0
+
+    @property
+    def resolved_port(self) -> int:
+        if self.port is not None:
+            return self.port
+        return 465 if self.ssl else 587 if self.starttls else 25
+
+
+class _TextExtractor(HTMLParser):
+    """HTML -> readable plain text: blocks become lines, list items get dashes, links keep URLs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self._skip: list[str] = []
+        self._href: list[str | None] = []
+        self._chips = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if self._skip:
+            if tag == self._skip[-1]:
+                self._skip.append(tag)
+            return
+        style = (values.get("style") or "").replace(" ", "").lower()
+        if tag in _SKIP_TAGS or "display:none" in style:
+            if tag == "svg" and values.get("aria-label"):
+                self.out.append(f"\n[chart] {values['aria-label']}\n")
+            self._skip.append(tag)
+            return
+        if tag in _BLOCK_TAGS:
+            self.out.append("\n")
+            self._chips = 0
+        if tag in {"h1", "h2"}:
+            self.out.append("\n")
+        if tag == "li":
+            self.out.append("- ")
+        if tag == "a":
+            self._href.append(values.get("href"))
+        if tag == "span" and "ps-chip" in (values.get("class") or ""):
+            # Tag chips sit side by side in HTML; in text they need words between them.
+            self.out.append("Tags: " if self._chips == 0 else " · ")
+            self._chips += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip:
+            if tag == self._skip[-1]:
+                self._skip.pop()
+            return
+        if tag == "a" and self._href:
+            href = self._href.pop()
+            if href and href.startswith(("http://", "https://")):
+                self.out.append(f" <{href}>")
+        if tag in _BLOCK_TAGS and tag != "li":
+            self.out.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.out.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(markup: str) -> str:
+    """A plain-text rendering of an HTML email, for the text/plain alternative."""
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    lines = [line.strip() for line in "".join(parser.out).splitlines()]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+class _TitleFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title: str | None = None
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._inside = tag == "title" and self.title is None
+
+    def handle_endtag(self, tag: str) -> None:
+        self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.title = (self.title or "") + data
+
+
+def html_title(markup: str) -> str | None:
+    """The document's <title>, whitespace-collapsed, or None."""
+    finder = _TitleFinder()
+    finder.feed(markup)
+    finder.close()
+    title = " ".join((finder.title or "").split())
+    return title or None
+
+
+def _check_address(value: str, role: str) -> str:
+    _name, address = parseaddr(value)
+    if "\n" in value or "\r" in value or "@" not in address or address.count("@") != 1:
+        raise SendError(f"invalid {role} address: {value!r}")
+    return value.strip()
+
+
+def build_message(
+    markup: str,
+    *,
+    sender: str,
+    recipients: list[str],
+    subject: str | None = None,
+    text: str | None = None,
+) -> EmailMessage:
+    """A multipart/alternative message: text/plain (derived from `markup` unless given), text/html."""
+    if not recipients:
+        raise SendError("no recipient given")
+    to = [_check_address(item, "recipient") for item in recipients]
+    subject_line = " ".join((subject or html_title(markup) or DEFAULT_SUBJECT).split())
+    message = EmailMessage()
+    message["Subject"] = subject_line
+    message["From"] = _check_address(sender, "sender")
+    message["To"] = ", ".join(to)
+    message["Date"] = formatdate(localtime=False)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or None
+    message["Message-ID"] = make_msgid(domain=domain)
+    message.set_content(text if text is not None else html_to_text(markup))
+    message.add_alternative(markup, subtype="html")
+    return message
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def send_message(message: EmailMessage, settings: SmtpSettings) -> None:
+    """Deliver `message` to the addresses in its To header; SendError on any failure."""
+    if settings.starttls and settings.ssl:
+        raise SendError("choose either --starttls or --ssl, not both")
+    encrypted = settings.starttls or settings.ssl
+    if settings.user and not encrypted and not _is_loopback(settings.host):
+        raise SendError("refusing to send a password unencrypted; add --starttls or --ssl")
+    if settings.user and settings.password is None:
+        raise SendError(f"--user given but {PASSWORD_ENV} is not set")
+    context = ssl.create_default_context(cafile=settings.cafile)
+    recipients = [address for _, address in getaddresses(message.get_all("To", []))]
+    client: smtplib.SMTP
+    try:
+        if settings.ssl:
+            client = smtplib.SMTP_SSL(
+                settings.host, settings.resolved_port, timeout=settings.timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(settings.host, settings.resolved_port, timeout=settings.timeout)
+        with client:
+            client.ehlo()
+            if settings.starttls:
+                client.starttls(context=context)
+                client.ehlo()
+            if settings.user and settings.password is not None:
+                client.login(settings.user, settings.password)
+            refused = client.send_message(message, to_addrs=recipients)
+    except smtplib.SMTPAuthenticationError as error:
+        raise SendError(f"SMTP login failed for user {settings.user!r} (code {error.smtp_code})") from None
+    except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
+        where = f"{settings.host}:{settings.resolved_port}"
+        raise SendError(f"sending via {where} failed: {type(error).__name__}: {error}") from None
+    if refused:
+        raise SendError(f"server refused recipients: {', '.join(sorted(refused))}")
