@@ -228,6 +228,35 @@ def test_batch_round_trip_through_llama_server_then_online_run_sends_nothing(
                     )
         assert len(proxy.log) == 3
 
+        # The online path's request for a paper is byte-for-byte the batch line's body.
+        first = tmp_path / "first.jsonl"
+        first.write_text(corpus.read_text().splitlines(keepends=True)[0])
+        code, _, err = invoke(
+            "summarize",
+            str(first),
+            "--provider",
+            "openai",
+            "--model",
+            model,
+            "--base-url",
+            proxy.base_url,
+            "--no-cache",
+            "--out",
+            str(tmp_path / "first.out.jsonl"),
+        )
+        assert code == 0, err
+        online = [
+            entry["body"]
+            for entry in proxy.log[3:]
+            if entry["body"].get("messages", [{}])[0].get("role") == "system"
+        ]
+        line_for_first = next(
+            line
+            for line in request_lines(out)
+            if json.loads(first.read_text())["abstract"] in line["body"]["messages"][1]["content"]
+        )
+        assert online and online[0] == line_for_first["body"]
+
         code, _, err = invoke("batch", "ingest", str(results))  # manifest found next to results/
         manifest = load_manifest(out)
         failed = load_failed(out)

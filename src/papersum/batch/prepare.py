@@ -18,7 +18,7 @@ from papersum.batch.target import provider_label, request_body
 from papersum.cache import ResultCache, cache_key
 from papersum.ingest.records import MAX_ABSTRACT_CHARS
 from papersum.models import Paper
-from papersum.providers.base import Provider
+from papersum.providers.openai_provider import OpenAIProvider
 
 
 @dataclass
@@ -37,7 +37,7 @@ class PrepareReport:
 
 def prepare_batch(
     papers: Iterable[Paper],
-    provider: Provider,
+    provider: OpenAIProvider,
     cache: ResultCache | None,
     out_dir: Path,
     *,
@@ -53,7 +53,6 @@ def prepare_batch(
     report = PrepareReport()
     identity = provider.identity()
     label = provider_label(provider)
-    template = getattr(provider, "template", None)
     prepared = set(load_manifest(out_dir))
     failed = load_failed(out_dir) if retry_failed else {}
     report.retry_candidates = len(failed)
@@ -89,8 +88,8 @@ def prepare_batch(
                 file=path.name,
                 provider=label,
                 model=provider.model,
-                prompt_id=getattr(template, "id", None),
-                prompt_hash=getattr(template, "hash", None),
+                prompt_id=provider.template.id,
+                prompt_hash=provider.template.hash,
             )
             manifest.write(entry.model_dump_json() + "\n")
             report.written += 1

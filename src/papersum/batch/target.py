@@ -10,27 +10,35 @@ from __future__ import annotations
 from typing import Any
 
 from papersum.config import Settings
+from papersum.errors import UsageError
 from papersum.llm_request import OutputMode, build_chat_body
 from papersum.models import Paper
-from papersum.providers.base import Provider
+from papersum.providers.openai_provider import OpenAIProvider
 from papersum.providers.registry import build_provider
 
 BATCH_PROVIDER = "openai"
 
 
-def batch_provider(model: str, base_url: str | None, settings: Settings) -> Provider:
+def batch_provider(model: str, base_url: str | None, settings: Settings) -> OpenAIProvider:
     """The online provider a batch stands in for (`--base-url` is part of its identity)."""
-    return build_provider(BATCH_PROVIDER, model=model, base_url=base_url, settings=settings)
+    provider = build_provider(BATCH_PROVIDER, model=model, base_url=base_url, settings=settings)
+    if not isinstance(provider, OpenAIProvider):  # a registry override that batch cannot mirror
+        provider.close()
+        raise UsageError(f"batch files need the openai provider, got {type(provider).__name__}")
+    return provider
 
 
-def request_body(provider: Provider, paper: Paper) -> dict[str, Any]:
+def request_body(provider: OpenAIProvider, paper: Paper) -> dict[str, Any]:
     """The body of the online path's first request for `paper` (json_schema mode)."""
-    template = getattr(provider, "template")  # noqa: B009 - OpenAIProvider's public attributes
-    params: dict[str, Any] = dict(getattr(provider, "params"))  # noqa: B009
-    limits = getattr(provider, "limits", None)
-    extra: dict[str, Any] = {} if limits is None else {"limits": limits}
-    return build_chat_body(paper, provider.model, template, OutputMode.json_schema, **extra, **params)
+    return build_chat_body(
+        paper,
+        provider.model,
+        provider.template,
+        OutputMode.json_schema,
+        limits=provider.limits,
+        **provider.params,
+    )
 
 
-def provider_label(provider: Provider) -> str:
+def provider_label(provider: OpenAIProvider) -> str:
     return str(provider.identity().get("provider", provider.name))
