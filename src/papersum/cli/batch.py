@@ -72,6 +72,8 @@ def prepare(
 
     if max_requests > MAX_FILE_REQUESTS or max_bytes > MAX_FILE_BYTES:
         raise UsageError(f"file limits cannot exceed the API's {MAX_FILE_REQUESTS:,} requests / 200 MB")
+    if "-" in inputs:
+        raise UsageError("batch prepare reads its inputs twice (check, then write): save stdin to a file")
     settings = load_settings(provider="openai", model=model, base_url=base_url)
     check_inputs(inputs, skip_bad, quiet)
     papers = (item for item in iter_papers(inputs) if isinstance(item, Paper))
