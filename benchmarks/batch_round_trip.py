@@ -159,8 +159,11 @@ def main() -> None:
             results.write_text("".join(answers), encoding="utf-8")
             print(f"engine: {len(lines)} requests in {time.perf_counter() - started:.1f} s ({args.engine})")
             seconds, log = papersum("batch", "ingest", str(results), env=env)
-            print(f"ingest: {seconds:.1f} s; {log.splitlines()[-1] if log else ''}")
+            summary = next((line for line in log.splitlines() if "results cached" in line), log)
+            print(f"ingest: {seconds:.1f} s; {summary}")
             failed = [line for line in log.splitlines() if line.startswith("failed:")]
+            for line in failed:
+                print(f"  {line[:300]}")
             seconds, log = papersum("batch", "prepare", str(corpus), *common, "--out", str(out), env=env)
             print(f"second prepare: {seconds:.1f} s; {log.splitlines()[-1]}")
             before = proxy.count
