@@ -74,15 +74,15 @@ def main() -> None:
         corpus = Path(tmp) / "corpus.jsonl"
         write_corpus(args.papers, corpus)
         papers = read_papers([str(corpus)]).papers
-        print("| path | papers | papers/s | ideal |\n|---|---:|---:|---:|")
+        print("| path | papers | papers/s | ideal | client CPU ms/paper |\n|---|---:|---:|---:|---:|")
         offline = OfflineProvider()
         bare = timed(papers, offline, None)
-        print(f"| offline engine, no cache, 1 thread | {len(papers):,} | {bare:,.0f} | - |")
+        print(f"| offline engine, no cache, 1 thread | {len(papers):,} | {bare:,.0f} | - | - |")
         with ResultCache(Path(tmp) / "cache") as cache:
             cold = timed(papers, offline, cache)
             warm = timed(papers, offline, cache)
-        print(f"| offline engine + cache writes, 1 thread | {len(papers):,} | {cold:,.0f} | - |")
-        print(f"| fully cached re-run, 1 thread | {len(papers):,} | {warm:,.0f} | - |")
+        print(f"| offline engine + cache writes, 1 thread | {len(papers):,} | {cold:,.0f} | - | - |")
+        print(f"| fully cached re-run, 1 thread | {len(papers):,} | {warm:,.0f} | - | - |")
         latency = args.latency_ms / 1000
         with latency_server(args.latency_ms) as base_url:
             runs: list[tuple[int, float | None]] = [(c, None) for c in args.concurrency]
@@ -100,11 +100,13 @@ def main() -> None:
                     OpenAIProvider("bench-model", base_url=base_url, limiter=limiter) as provider,
                     ResultCache(Path(tmp) / f"online-{concurrency}-{rpm}") as cache,
                 ):
+                    cpu_started = time.process_time()
                     rate = timed(subset, provider, cache, concurrency)
+                    cpu_ms = (time.process_time() - cpu_started) / count * 1000
                 label = f"online, {args.latency_ms:.0f} ms latency, concurrency {concurrency}"
                 if rpm:
                     label += f", rate limit {rpm:.0f}/min"
-                print(f"| {label} | {count:,} | {rate:,.1f} | {ideal:,.1f} |", flush=True)
+                print(f"| {label} | {count:,} | {rate:,.1f} | {ideal:,.1f} | {cpu_ms:.1f} |", flush=True)
 
 
 if __name__ == "__main__":
