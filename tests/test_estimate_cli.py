@@ -52,3 +52,19 @@ def test_default_provider_and_openai_configuration(monkeypatch: pytest.MonkeyPat
     provider = build_provider("openai", model="m", base_url="http://user:pw@127.0.0.1:9/v1")
     assert provider.identity()["endpoint"] == "http://127.0.0.1:9/v1"  # no credentials in cache keys
     provider.close()
+
+
+def test_schema_profile_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from papersum.llm_request import COMPACT_LIMITS, COMPACT_MAX_TOKENS, DEFAULT_LIMITS
+
+    url = "http://127.0.0.1:9/v1"
+    with build_provider("openai", model="m", base_url=url) as plain:
+        assert plain.identity()["limits"] == DEFAULT_LIMITS.as_dict()
+    monkeypatch.setenv("PAPERSUM_SCHEMA", "compact")
+    with build_provider("openai", model="m", base_url=url) as compact:
+        identity = compact.identity()
+        assert identity["limits"] == COMPACT_LIMITS.as_dict()
+        assert identity["params"]["max_tokens"] == COMPACT_MAX_TOKENS
+    monkeypatch.setenv("PAPERSUM_SCHEMA", "tiny")
+    with pytest.raises(UsageError, match="PAPERSUM_SCHEMA"):
+        build_provider("openai", model="m", base_url=url)

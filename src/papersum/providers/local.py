@@ -12,36 +12,13 @@ import importlib.util
 from pathlib import Path
 from typing import Any, ClassVar
 
-from papersum.llm_request import SchemaLimits
+from papersum.llm_request import COMPACT_LIMITS, COMPACT_MAX_TOKENS
 from papersum.models import Paper
 from papersum.providers.base import Provider, ProviderError, ProviderResult
 from papersum.providers.openai_provider import DUMMY_KEY, OpenAIProvider
-from papersum.taxonomy import category_names
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-# Tight bounds keep a small model from rambling until max_tokens; "This paper" is a grammar prefill
-# for the TL;DR (the issue measured SciTLDR ROUGE-1 34 -> 38 for SmolLM2 with it).
-# Current arXiv archives without subject classes; other dot-less ids are retired (e.g. comp-gas).
-_UNDIVIDED_ARCHIVES = {
-    "gr-qc",
-    "hep-ex",
-    "hep-lat",
-    "hep-ph",
-    "hep-th",
-    "math-ph",
-    "nucl-ex",
-    "nucl-th",
-    "quant-ph",
-}
-# Categories are constrained to real arXiv ids (free text got "1.1.1.1..." from SmolLM2).
-LOCAL_LIMITS = SchemaLimits(
-    tldr_chars=300,
-    phrase_chars=32,
-    max_items=3,
-    why_chars=200,
-    tldr_prefix="This paper",
-    category_ids=tuple(sorted(c for c in category_names() if "." in c or c in _UNDIVIDED_ARCHIVES)),
-)
+LOCAL_LIMITS = COMPACT_LIMITS
 
 
 def default_model_path() -> Path:
@@ -108,8 +85,7 @@ class LocalProvider(Provider):
         options.setdefault("probe", False)  # llama.cpp always enforces json_schema as a grammar
         options.setdefault("timeout_s", 300.0)
         options.setdefault("limits", LOCAL_LIMITS)
-        # With these bounds the grammar caps an answer near 450 tokens; 640 is a safety margin.
-        options.setdefault("max_tokens", 640)
+        options.setdefault("max_tokens", COMPACT_MAX_TOKENS)
         self._inner = OpenAIProvider(
             path.stem, base_url=self._server.base_url, api_key=DUMMY_KEY, provider_label=self.name, **options
         )

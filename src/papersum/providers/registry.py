@@ -39,6 +39,16 @@ def _llm_options(settings: Any, options: dict[str, Any]) -> dict[str, Any]:
             llm["limiter"] = RateLimiter(rpm=float(rpm) if rpm else None, tpm=float(tpm) if tpm else None)
         except ValueError:
             raise UsageError(f"PAPERSUM_RPM / PAPERSUM_TPM must be numbers (got {rpm!r}, {tpm!r})") from None
+    # Schema bounds: "full" (the model's maxima, for API models) or "compact" (small local models).
+    profile = getattr(settings, "schema_profile", None) or os.environ.get("PAPERSUM_SCHEMA")
+    if profile:
+        from papersum.llm_request import COMPACT_MAX_TOKENS, SCHEMA_PROFILES
+
+        if profile not in SCHEMA_PROFILES:
+            raise UsageError(f"PAPERSUM_SCHEMA must be one of {', '.join(SCHEMA_PROFILES)} (got {profile!r})")
+        llm["limits"] = SCHEMA_PROFILES[profile]
+        if profile == "compact":
+            llm["max_tokens"] = COMPACT_MAX_TOKENS
     for name in ("max_tokens", "temperature", "timeout_s", "max_attempts", "limiter", "retry", "probe"):
         if options.get(name) is not None:
             llm[name] = options[name]

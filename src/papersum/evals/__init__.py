@@ -1,0 +1,1 @@
+"""Evaluation of papersum outputs against human-labelled dev sets (`papersum eval`)."""

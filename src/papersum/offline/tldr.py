@@ -1,0 +1,403 @@
+"""Extractive one-sentence TL;DR.
+
+Every sentence is compressed (lead-ins, parentheticals, citations, markup removed); it and its clause
+prefixes are candidates. A word model estimates which abstract words a human TL;DR would reuse, so
+each candidate gets an expected ROUGE-1; a linear scorer adds position, cue and title features and
+the best candidate wins. Weights come from scripts/train_tldr.py (SciTLDR-A train split).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from operator import mul
+from typing import Any
+
+from papersum.offline.compress import compress
+from papersum.offline.text import STOPWORDS, split_sentences, words
+
+MODEL_FILE = "tldr.json"
+MAX_CHARS = 400
+
+# Cue words and word pairs; checked with set lookups on a sentence's tokens (regexes were 10x slower).
+_PROPOSE_VERBS = frozenset(
+    ["propose", "present", "introduce", "develop", "design", "devise", "describe", "formulate"]
+)
+_SHOW_VERBS = frozenset(
+    ["show", "demonstrate", "find", "prove", "establish", "argue", "observe", "study", "investigate"]
+)
+_PAPER_NOUNS = frozenset(["paper", "work", "study", "article", "letter", "note"])
+_RESULT_WORDS = frozenset(
+    [
+        "experiment",
+        "experiments",
+        "results",
+        "benchmark",
+        "benchmarks",
+        "state-of-the-art",
+        "outperform",
+        "outperforms",
+        "outperforming",
+        "outperformed",
+    ]
+)
+_CODE_WORDS = frozenset(["code", "github", "open-source"])
+_NOVEL_WORDS = frozenset(["novel", "new", "first"])
+_METHOD_WORDS = frozenset(
+    ["method", "approach", "framework", "algorithm", "model", "technique", "architecture"]
+)
+_CONTRAST_STARTS = frozenset(["however", "but", "although", "while", "despite", "unfortunately"])
+_BACKGROUND_STARTS = frozenset(["recent", "recently", "deep", "many", "most", "existing", "current"])
+CUE_NAMES: tuple[str, ...] = (
+    "cue_we_propose",
+    "cue_this_paper",
+    "cue_in_this",
+    "cue_we_show",
+    "cue_results",
+    "cue_contrast",
+    "cue_code",
+    "cue_novel",
+    "cue_method",
+    "cue_background",
+    "cue_we",
+    "cue_our",
+    "cue_digit",
+    "cue_paren",
+)
+
+
+def is_proposal(tokens: list[str]) -> bool:
+    """ "we propose/present/introduce ..." somewhere in the sentence's tokens."""
+    return any(a == "we" and b in _PROPOSE_VERBS for a, b in itertools.pairwise(tokens))
+
+
+def cue_features(sentence: str, tokens: list[str]) -> list[float]:
+    """Values of CUE_NAMES for one sentence; `tokens` are its lower-cased words."""
+    unique = set(tokens)
+    pairs = set(itertools.pairwise(tokens))
+    first = tokens[0] if tokens else ""
+    return [
+        float(any(a == "we" and b in _PROPOSE_VERBS for a, b in pairs)),
+        float(any(a in ("this", "our", "present") and b in _PAPER_NOUNS for a, b in pairs)),
+        float(first in ("here", "herein") or tokens[:2] == ["in", "this"]),
+        float(any(a == "we" and b in _SHOW_VERBS for a, b in pairs)),
+        float(not unique.isdisjoint(_RESULT_WORDS) or ("state", "of") in pairs),
+        float(first in _CONTRAST_STARTS),
+        float(not unique.isdisjoint(_CODE_WORDS) or ("available", "at") in pairs),
+        float(not unique.isdisjoint(_NOVEL_WORDS)),
+        float(not unique.isdisjoint(_METHOD_WORDS)),
+        float(first in _BACKGROUND_STARTS),
+        float("we" in unique),
+        float("our" in unique),
+        float(_DIGIT.search(sentence) is not None),
+        float("(" in sentence),
+    ]
+
+
+SENTENCE_FEATURES: tuple[str, ...] = (
+    "bias",
+    "pos_first",
+    "pos_second",
+    "pos_last",
+    "pos_rel",
+    "title_recall",
+    "title_precision",
+    "centrality",
+    "len_short",
+    "len_mid",
+    "len_long",
+    "len_verylong",
+    *CUE_NAMES,
+)
+# Per-candidate features on top of its sentence's: a candidate is a sentence or a clause prefix of it.
+FEATURE_NAMES: tuple[str, ...] = (*SENTENCE_FEATURES, "expected_f", "is_prefix", "kept_fraction")
+# Features of one word type in one abstract, for the "will this word be in the TL;DR" model.
+WORD_FEATURE_NAMES: tuple[str, ...] = (
+    "bias",
+    "lexicon",
+    "in_title",
+    "log_tf",
+    "first_pos",
+    "is_stop",
+    "in_cue",
+    "in_first_sentence",
+    "capitalised",
+)
+
+# Hand-set fallback used only if the trained weights file is missing.
+_DEFAULT_MODEL: dict[str, object] = {
+    "weights": {"expected_f": 1.0, "title_recall": 0.1, "cue_we_propose": 0.05},
+    "word_weights": {"bias": -2.0, "in_title": 2.0, "log_tf": 0.8, "is_stop": 1.0},
+    "lexicon": {},
+    "default_lexicon": 0.0,
+    "gold_length": 20.0,
+}
+
+_ROUGE_TOKEN = re.compile(r"[a-z0-9]+")
+_CASED_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_DIGIT = re.compile(r"\d")
+# Where a sentence may be cut to keep its main clause. Only cuts that leave a complete statement:
+# before a semicolon/colon, a comma + participle/relative clause, or a trailing means/purpose
+# phrase ("by ...", "using ...", "in order to ..."). Bare commas, "and", "that", "with", "for"
+# would often cut a subject or an object list in half ("we show that the model | and ...").
+_CLAUSE_CUT = re.compile(
+    r";\s|:\s|,\s(?=(?:which|where|while|whereas|thereby|thus|achieving|outperforming|resulting|"
+    r"leading|allowing|enabling|yielding|improving|reducing|demonstrating|showing|making|and (?:we|thus|"
+    r"then|show|demonstrate|achieve)|but|although|though|including|e\.g\.|i\.e\.)\b)|"
+    r"\s(?=(?:by|using|via|through|in order to|based on|without|thereby|such that|so that|which|where|"
+    r"while)\s)"
+)
+MIN_PREFIX_WORDS = 9
+# "Given X, we propose Y" -> also try "We propose Y".
+_PREAMBLE_WE = re.compile(r",\s+we\s+(?=[a-z])")
+
+
+@dataclass(frozen=True)
+class TldrModel:
+    weights: tuple[float, ...]
+    word_weights: tuple[float, ...]
+    lexicon: dict[str, float]
+    default_lexicon: float
+    gold_length: float
+
+
+@lru_cache(maxsize=1)
+def load_model() -> TldrModel:
+    """The trained scorer (scripts/train_tldr.py); a hand-set fallback if the file is absent."""
+    try:
+        text = resources.files("papersum.data.offline").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+        data: dict[str, Any] = json.loads(text)
+    except FileNotFoundError:
+        data = dict(_DEFAULT_MODEL)
+    return model_from_dict(data)
+
+
+def model_from_dict(data: dict[str, Any]) -> TldrModel:
+    weights, word_weights = data["weights"], data["word_weights"]
+    return TldrModel(
+        weights=tuple(float(weights.get(name, 0.0)) for name in FEATURE_NAMES),
+        word_weights=tuple(float(word_weights.get(name, 0.0)) for name in WORD_FEATURE_NAMES),
+        lexicon=data["lexicon"],
+        default_lexicon=float(data["default_lexicon"]),
+        gold_length=float(data["gold_length"]),
+    )
+
+
+def word_features(
+    title: str, sentences: list[str], lexicon: dict[str, float], default: float
+) -> dict[str, list[float]]:
+    """Features (order of WORD_FEATURE_NAMES) of every ROUGE token type in the abstract."""
+    title_tokens = set(_ROUGE_TOKEN.findall(title.lower()))
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    cue: set[str] = set()
+    position = 0
+    for sentence in sentences:
+        tokens = _ROUGE_TOKEN.findall(sentence.lower())
+        is_cue = is_proposal(tokens)
+        for token in tokens:
+            counts[token] = counts.get(token, 0) + 1
+            if token not in first:
+                first[token] = position
+            position += 1
+        if is_cue:
+            cue.update(tokens)
+    total = max(position, 1)
+    opening = set(_ROUGE_TOKEN.findall(sentences[0].lower())) if sentences else set()
+    capitalised = _capitalised_tokens(sentences)
+    return {
+        token: [
+            1.0,
+            lexicon.get(token, default),
+            float(token in title_tokens),
+            math.log(count),
+            first[token] / total,
+            float(token in STOPWORDS),
+            float(token in cue),
+            float(token in opening),
+            float(token in capitalised),
+        ]
+        for token, count in counts.items()
+    }
+
+
+def _capitalised_tokens(sentences: list[str]) -> set[str]:
+    """Lower-cased forms of words written with a capital after their first letter or mid-sentence
+    (names and acronyms such as "BERT", "ResNet", "Transformer")."""
+    found: set[str] = set()
+    for sentence in sentences:
+        for index, word in enumerate(_CASED_TOKEN.findall(sentence)):
+            if word.islower() or word.isdigit():
+                continue
+            lower = word.lower()
+            if index > 0 or word[1:] != lower[1:]:
+                found.add(lower)
+    return found
+
+
+def word_probabilities(features: dict[str, list[float]], word_weights: tuple[float, ...]) -> dict[str, float]:
+    """P(word appears in the TL;DR) from its feature row (the training path)."""
+    probabilities: dict[str, float] = {}
+    for token, row in features.items():
+        z = sum(w * x for w, x in zip(word_weights, row, strict=True))
+        probabilities[token] = 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+    return probabilities
+
+
+def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) -> dict[str, float]:
+    """Same as word_probabilities(word_features(...)), inlined because it runs on every word."""
+    w_bias, w_lexicon, w_title, w_tf, w_first, w_stop, w_cue, w_opening, w_capital = model.word_weights
+    title_tokens = set(_ROUGE_TOKEN.findall(title.lower()))
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    cue: set[str] = set()
+    position = 0
+    for sentence in sentences:
+        tokens = _ROUGE_TOKEN.findall(sentence.lower())
+        for token in tokens:
+            if token in counts:
+                counts[token] += 1
+            else:
+                counts[token] = 1
+                first[token] = position
+            position += 1
+        if is_proposal(tokens):
+            cue.update(tokens)
+    total = max(position, 1)
+    opening = set(_ROUGE_TOKEN.findall(sentences[0].lower())) if sentences else set()
+    capitalised = _capitalised_tokens(sentences)
+    lexicon_get, default = model.lexicon.get, model.default_lexicon
+    log, exp = math.log, math.exp
+    probabilities: dict[str, float] = {}
+    for token, count in counts.items():
+        z = (
+            w_bias
+            + w_lexicon * lexicon_get(token, default)
+            + w_tf * log(count)
+            + w_first * first[token] / total
+        )
+        if token in title_tokens:
+            z += w_title
+        if token in STOPWORDS:
+            z += w_stop
+        if token in cue:
+            z += w_cue
+        if token in opening:
+            z += w_opening
+        if token in capitalised:
+            z += w_capital
+        probabilities[token] = 1.0 / (1.0 + exp(-max(min(z, 30.0), -30.0)))
+    return probabilities
+
+
+def candidate_texts(sentence: str) -> list[list[tuple[str, bool]]]:
+    """Groups of candidates: each base text (the compressed sentence, and its main clause when a
+    preamble precedes ", we ...") followed by its clause prefixes of >= MIN_PREFIX_WORDS words."""
+    full = compress(sentence)
+    bases = [full]
+    preamble = _PREAMBLE_WE.search(full)
+    if preamble and preamble.start() < 0.6 * len(full):
+        bases.append("We " + full[preamble.end() :])
+    groups: list[list[tuple[str, bool]]] = []
+    for base in bases:
+        group = [(base, False)]
+        for match in _CLAUSE_CUT.finditer(base):
+            prefix = base[: match.start()].rstrip(" ,;:")
+            if len(prefix.split()) >= MIN_PREFIX_WORDS:
+                group.append((prefix, True))
+        groups.append(group)
+    return groups
+
+
+def scored_candidates(
+    title: str, sentences: list[str], model: TldrModel, probabilities: dict[str, float]
+) -> list[tuple[str, list[float]]]:
+    """Every candidate with its feature vector (order of FEATURE_NAMES)."""
+    rows: list[tuple[str, list[float]]] = []
+    gold_length = model.gold_length
+    for sentence, base in zip(sentences, sentence_features(title, sentences), strict=True):
+        full_length = max(len(sentence.split()), 1)
+        for candidates in candidate_texts(sentence):
+            # Prefixes share the base text's tokens: one pass gives the cumulative hits per token.
+            cumulative: list[float] = []
+            seen: set[str] = set()
+            expected_hits = 0.0
+            for token in _ROUGE_TOKEN.findall(candidates[0][0].lower()):
+                if token not in seen:
+                    seen.add(token)
+                    expected_hits += probabilities.get(token, 0.0)
+                cumulative.append(expected_hits)
+            for text, is_prefix in candidates:
+                n_tokens = len(_ROUGE_TOKEN.findall(text.lower())) if is_prefix else len(cumulative)
+                expected_hits = cumulative[n_tokens - 1] if n_tokens else 0.0
+                expected_f = 2.0 * expected_hits / (n_tokens + gold_length)
+                kept = len(text.split()) / full_length
+                rows.append((text, [*base, expected_f, float(is_prefix), kept]))
+    return rows
+
+
+def sentence_features(title: str, sentences: list[str]) -> list[list[float]]:
+    """One feature vector (order of SENTENCE_FEATURES) per sentence."""
+    title_words = {w for w in words(title) if w not in STOPWORDS}
+    all_tokens = [words(s) for s in sentences]
+    content = [[w for w in tokens if w not in STOPWORDS] for tokens in all_tokens]
+    frequency: dict[str, int] = {}
+    for tokens in content:
+        for w in set(tokens):
+            frequency[w] = frequency.get(w, 0) + 1
+    n = len(sentences)
+    rows: list[list[float]] = []
+    for index, (sentence, tokens) in enumerate(zip(sentences, content, strict=True)):
+        unique = set(tokens)
+        overlap = len(unique & title_words)
+        length = len(sentence.split())
+        shared = sum(frequency[w] - 1 for w in unique)
+        row = [
+            1.0,
+            float(index == 0),
+            float(index == 1),
+            float(index == n - 1 and n > 1),
+            index / max(n - 1, 1),
+            overlap / len(title_words) if title_words else 0.0,
+            overlap / len(unique) if unique else 0.0,
+            shared / (len(unique) * max(n - 1, 1)) if unique else 0.0,
+            float(length < 12),
+            float(12 <= length < 25),
+            float(25 <= length < 40),
+            float(length >= 40),
+        ]
+        row.extend(cue_features(sentence, all_tokens[index]))
+        rows.append(row)
+    return rows
+
+
+def _fallback(title: str, abstract: str) -> str:
+    text = " ".join((abstract or title).split()) or " ".join(title.split())
+    return text or "(no text)"
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_CHARS:
+        return text
+    cut = text[: MAX_CHARS - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def extract_tldr(title: str, abstract: str) -> str:
+    """One sentence from the abstract that best states the contribution, compressed; never empty."""
+    sentences = split_sentences(abstract)
+    if not sentences:
+        return _clip(_fallback(title, abstract))
+    model = load_model()
+    probabilities = fast_word_probabilities(title, sentences, model)
+    best_text, best_score = "", float("-inf")
+    for text, row in scored_candidates(title, sentences, model, probabilities):
+        score = sum(map(mul, model.weights, row))
+        if score > best_score:
+            best_text, best_score = text, score
+    return _clip(best_text or compress(sentences[0]))
