@@ -28,7 +28,7 @@ def main() -> None:
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines()[: args.n]]
     scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=False)
     setups = {
-        "prefill": COMPACT_LIMITS,
+        "prefill": dataclasses.replace(COMPACT_LIMITS, tldr_prefix="This paper"),
         "no-prefill": dataclasses.replace(COMPACT_LIMITS, tldr_prefix=None),
     }
     for name, limits in setups.items():

