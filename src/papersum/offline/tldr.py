@@ -12,6 +12,7 @@ import itertools
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -73,7 +74,14 @@ CUE_NAMES: tuple[str, ...] = (
 
 def is_proposal(tokens: list[str]) -> bool:
     """ "we propose/present/introduce ..." somewhere in the sentence's tokens."""
+    if "we" not in tokens:  # C-level scan first: most sentences have no "we"
+        return False
     return any(a == "we" and b in _PROPOSE_VERBS for a, b in itertools.pairwise(tokens))
+
+
+_WE_PROPOSE_PAIRS = tuple(("we", verb) for verb in sorted(_PROPOSE_VERBS))
+_THIS_PAPER_PAIRS = tuple((a, b) for a in ("this", "our", "present") for b in sorted(_PAPER_NOUNS))
+_WE_SHOW_PAIRS = tuple(("we", verb) for verb in sorted(_SHOW_VERBS))
 
 
 def cue_features(sentence: str, tokens: list[str]) -> list[float]:
@@ -81,11 +89,12 @@ def cue_features(sentence: str, tokens: list[str]) -> list[float]:
     unique = set(tokens)
     pairs = set(itertools.pairwise(tokens))
     first = tokens[0] if tokens else ""
+    # Membership tests of the few cue pairs (not scans over all the sentence's pairs).
     return [
-        float(any(a == "we" and b in _PROPOSE_VERBS for a, b in pairs)),
-        float(any(a in ("this", "our", "present") and b in _PAPER_NOUNS for a, b in pairs)),
+        float(any(pair in pairs for pair in _WE_PROPOSE_PAIRS)),
+        float(any(pair in pairs for pair in _THIS_PAPER_PAIRS)),
         float(first in ("here", "herein") or tokens[:2] == ["in", "this"]),
-        float(any(a == "we" and b in _SHOW_VERBS for a, b in pairs)),
+        float(any(pair in pairs for pair in _WE_SHOW_PAIRS)),
         float(not unique.isdisjoint(_RESULT_WORDS) or ("state", "of") in pairs),
         float(first in _CONTRAST_STARTS),
         float(not unique.isdisjoint(_CODE_WORDS) or ("available", "at") in pairs),
@@ -164,6 +173,10 @@ class TldrModel:
     lexicon: dict[str, float]
     default_lexicon: float
     gold_length: float
+    # w_bias + w_lexicon * lexicon[token], per lexicon token (and for unlisted tokens): the
+    # per-word constant part of the word model, computed once at load.
+    lexicon_term: dict[str, float]
+    default_term: float
 
 
 @lru_cache(maxsize=1)
@@ -179,12 +192,18 @@ def load_model() -> TldrModel:
 
 def model_from_dict(data: dict[str, Any]) -> TldrModel:
     weights, word_weights = data["weights"], data["word_weights"]
+    word_weight_values = tuple(float(word_weights.get(name, 0.0)) for name in WORD_FEATURE_NAMES)
+    w_bias, w_lexicon = word_weight_values[0], word_weight_values[1]
+    lexicon: dict[str, float] = data["lexicon"]
+    default_lexicon = float(data["default_lexicon"])
     return TldrModel(
         weights=tuple(float(weights.get(name, 0.0)) for name in FEATURE_NAMES),
-        word_weights=tuple(float(word_weights.get(name, 0.0)) for name in WORD_FEATURE_NAMES),
-        lexicon=data["lexicon"],
-        default_lexicon=float(data["default_lexicon"]),
+        word_weights=word_weight_values,
+        lexicon=lexicon,
+        default_lexicon=default_lexicon,
         gold_length=float(data["gold_length"]),
+        lexicon_term={token: w_bias + w_lexicon * value for token, value in lexicon.items()},
+        default_term=w_bias + w_lexicon * default_lexicon,
     )
 
 
@@ -251,39 +270,31 @@ def word_probabilities(features: dict[str, list[float]], word_weights: tuple[flo
 
 def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) -> dict[str, float]:
     """Same as word_probabilities(word_features(...)), inlined because it runs on every word."""
-    w_bias, w_lexicon, w_title, w_tf, w_first, w_stop, w_cue, w_opening, w_capital = model.word_weights
+    _, _, w_title, w_tf, w_first, w_stop, w_cue, w_opening, w_capital = model.word_weights
     title_tokens = set(_ROUGE_TOKEN.findall(title.lower()))
-    counts: dict[str, int] = {}
-    first: dict[str, int] = {}
+    findall = _ROUGE_TOKEN.findall
+    per_sentence = [findall(sentence.lower()) for sentence in sentences]
+    all_tokens = [token for tokens in per_sentence for token in tokens]
+    counts = Counter(all_tokens)
+    # First position of each token: later positions are overwritten by earlier ones.
+    first = {token: index for index, token in reversed(list(enumerate(all_tokens)))}
     cue: set[str] = set()
-    position = 0
-    for sentence in sentences:
-        tokens = _ROUGE_TOKEN.findall(sentence.lower())
-        for token in tokens:
-            if token in counts:
-                counts[token] += 1
-            else:
-                counts[token] = 1
-                first[token] = position
-            position += 1
+    for tokens in per_sentence:
         if is_proposal(tokens):
             cue.update(tokens)
-    total = max(position, 1)
-    opening = set(_ROUGE_TOKEN.findall(sentences[0].lower())) if sentences else set()
+    total = max(len(all_tokens), 1)
+    opening = set(per_sentence[0]) if per_sentence else set()
     capitalised = _capitalised_tokens(sentences)
-    lexicon_get, default = model.lexicon.get, model.default_lexicon
+    term_get, default_term = model.lexicon_term.get, model.default_term
     log, exp = math.log, math.exp
+    stopwords = STOPWORDS
     probabilities: dict[str, float] = {}
     for token, count in counts.items():
-        z = (
-            w_bias
-            + w_lexicon * lexicon_get(token, default)
-            + w_tf * log(count)
-            + w_first * first[token] / total
-        )
+        # Same terms in the same order as word_probabilities (bit-identical results).
+        z = term_get(token, default_term) + w_tf * log(count) + w_first * first[token] / total
         if token in title_tokens:
             z += w_title
-        if token in STOPWORDS:
+        if token in stopwords:
             z += w_stop
         if token in cue:
             z += w_cue
