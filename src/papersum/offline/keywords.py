@@ -310,7 +310,9 @@ def rank_keyphrases(title: str, abstract: str) -> list[str]:
     model = load_model()
     found, title_keys, word_counts, total = candidates(title, abstract)
     scores = score_candidates(found, title_keys, word_counts, total, model)
-    ranking = sorted(found, key=lambda key: (-scores[key], found[key].first))
+    # `found` (and so `scores`) is in order of first position, and sorting is stable: ranking by score
+    # alone breaks ties by first position, as (-score, first) would, without a key tuple per phrase.
+    ranking = sorted(scores, key=scores.__getitem__, reverse=True)
     ranked: list[str] = []
     seen: set[str] = set()
     for key in ranking:

@@ -13,6 +13,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -407,8 +408,41 @@ def extract_tldr(title: str, abstract: str) -> str:
     model = load_model()
     probabilities = fast_word_probabilities(title, sentences, model)
     best_text, best_score = "", float("-inf")
-    for text, row in scored_candidates(title, sentences, model, probabilities):
-        score = sum(map(mul, model.weights, row))
+    for text, score in _candidate_scores(title, sentences, model, probabilities):
         if score > best_score:
             best_text, best_score = text, score
     return _clip(best_text or compress(sentences[0]))
+
+
+def _candidate_scores(
+    title: str, sentences: list[str], model: TldrModel, probabilities: dict[str, float]
+) -> Iterator[tuple[str, float]]:
+    """(candidate, weights . features) as scored_candidates would give, without building rows.
+
+    The sentence part of the dot product is summed once per sentence, then the three candidate
+    terms are added in FEATURE_NAMES order: the same left-to-right sum, so bit-identical scores.
+    """
+    weights = model.weights
+    n_base = len(SENTENCE_FEATURES)
+    base_weights = weights[:n_base]
+    w_expected, w_prefix, w_kept = weights[n_base:]
+    gold_length = model.gold_length
+    findall = _ROUGE_TOKEN.findall
+    for sentence, base in zip(sentences, sentence_features(title, sentences), strict=True):
+        base_score = sum(map(mul, base_weights, base))
+        full_length = max(len(sentence.split()), 1)
+        for candidates in candidate_texts(sentence):
+            cumulative: list[float] = []
+            seen: set[str] = set()
+            expected_hits = 0.0
+            for token in findall(candidates[0][0].lower()):
+                if token not in seen:
+                    seen.add(token)
+                    expected_hits += probabilities.get(token, 0.0)
+                cumulative.append(expected_hits)
+            for text, is_prefix in candidates:
+                n_tokens = len(findall(text.lower())) if is_prefix else len(cumulative)
+                expected_hits = cumulative[n_tokens - 1] if n_tokens else 0.0
+                expected_f = 2.0 * expected_hits / (n_tokens + gold_length)
+                kept = len(text.split()) / full_length
+                yield text, base_score + w_expected * expected_f + w_prefix * float(is_prefix) + w_kept * kept
