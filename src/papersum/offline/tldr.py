@@ -355,20 +355,17 @@ def scored_candidates(
 
 def sentence_features(title: str, sentences: list[str]) -> list[list[float]]:
     """One feature vector (order of SENTENCE_FEATURES) per sentence."""
-    title_words = {w for w in words(title) if w not in STOPWORDS}
+    title_words = set(words(title)) - STOPWORDS
     all_tokens = [words(s) for s in sentences]
-    content = [[w for w in tokens if w not in STOPWORDS] for tokens in all_tokens]
-    frequency: dict[str, int] = {}
-    for tokens in content:
-        for w in set(tokens):
-            frequency[w] = frequency.get(w, 0) + 1
+    # Set differences and a Counter (C loops) instead of per-word Python loops; same values.
+    uniques = [set(tokens) - STOPWORDS for tokens in all_tokens]
+    frequency = Counter(itertools.chain.from_iterable(uniques))
     n = len(sentences)
     rows: list[list[float]] = []
-    for index, (sentence, tokens) in enumerate(zip(sentences, content, strict=True)):
-        unique = set(tokens)
+    for index, (sentence, unique) in enumerate(zip(sentences, uniques, strict=True)):
         overlap = len(unique & title_words)
         length = len(sentence.split())
-        shared = sum(frequency[w] - 1 for w in unique)
+        shared = sum(map(frequency.__getitem__, unique)) - len(unique)
         row = [
             1.0,
             float(index == 0),
