@@ -277,8 +277,11 @@ def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) 
     per_sentence = [findall(sentence.lower()) for sentence in sentences]
     all_tokens = [token for tokens in per_sentence for token in tokens]
     counts = Counter(all_tokens)
-    # First position of each token: later positions are overwritten by earlier ones.
-    first = {token: index for index, token in reversed(list(enumerate(all_tokens)))}
+    # First position of each token: walking backwards, earlier positions overwrite later ones
+    # (a plain loop: mypyc 1.x crashes on a comprehension over reversed(list(enumerate(...)))).
+    first: dict[str, int] = {}
+    for index in range(len(all_tokens) - 1, -1, -1):
+        first[all_tokens[index]] = index
     cue: set[str] = set()
     for tokens in per_sentence:
         if is_proposal(tokens):
