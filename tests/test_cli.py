@@ -144,3 +144,11 @@ def test_stdin_input_is_read_once_and_processed(tmp_path: Path) -> None:
         "2301.00001",
         "2301.00002",
     ]
+
+
+def test_readme_documents_every_command() -> None:
+    """Docs checked against the CLI: each top-level command is in the README's command table."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    for name in get_command(app).commands:  # type: ignore[attr-defined]
+        assert f"`papersum {name}" in table, f"README command table lacks `papersum {name}`"

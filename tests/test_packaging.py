@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import sysconfig
@@ -44,15 +45,18 @@ def test_wheel_install_runs_from_any_directory(tmp_path: Path) -> None:
         ).strip()
     )
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    # A user's shell has no PYTHONPATH into this checkout; a developer's might.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     where = subprocess.check_output(
-        [python, "-c", "import papersum; print(papersum.__file__)"], cwd=workdir, text=True
+        [python, "-c", "import papersum; print(papersum.__file__)"], cwd=workdir, text=True, env=env
     )
     assert where.startswith(str(venv))
     done = subprocess.run(
         [venv / "bin" / "papersum", "run", str(REPO / "seeds"), "--out-dir", "out", "--quiet"],
         cwd=workdir,
+        env=env,
         capture_output=True,
         text=True,
         check=False,

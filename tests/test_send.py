@@ -80,7 +80,7 @@ def test_html_to_text_is_readable(html_digest: str) -> None:
     assert text.startswith("3 papers") is False  # the hidden preheader is not in the text part
     assert "Papers of the week" in text
     assert "- Machine Learning (1)\n- Computation and Language (1)\n" in text
-    assert "Tags: method · cs.LG · cs.CL · mixture of experts · routing · scaling\n" in text
+    assert "Tags: method · mixture of experts · routing · scaling · cs.LG · cs.CL\n" in text
     assert (
         "Sparse Mixture Routers Scale Without Load Balancing Losses <https://arxiv.org/abs/2401.00001v2>"
         in text

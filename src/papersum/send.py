@@ -82,6 +82,8 @@ class _TextExtractor(HTMLParser):
             self._href.append(values.get("href"))
         if tag == "span" and "ps-chip" in (values.get("class") or ""):
             # Tag chips sit side by side in HTML; in text they need words between them.
+            if self._chips and self.out and self.out[-1].isspace():
+                self.out.pop()  # the space between two chips; the separator replaces it
             self.out.append("Tags: " if self._chips == 0 else " · ")
             self._chips += 1
 

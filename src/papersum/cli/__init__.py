@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from papersum import __version__
+from papersum.cli import batch as batch_commands
 from papersum.cli import cache as cache_commands
 from papersum.cli import digest as digest_commands
 from papersum.cli import estimate as estimate_commands
@@ -46,6 +47,7 @@ app.command("estimate")(estimate_commands.estimate)
 app.add_typer(cache_commands.cache_app, name="cache")
 app.command("send")(send_commands.send)
 app.add_typer(eval_app, name="eval")
+app.add_typer(batch_commands.batch_app, name="batch")
 
 
 def main() -> None:

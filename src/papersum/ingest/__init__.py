@@ -117,16 +117,36 @@ def _validation_error(record: RawRecord, exc: ValidationError) -> InputError:
     return InputError(record.path, record.line, field_name, first["msg"])
 
 
+def _read_head(path: str) -> bytes:
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(512)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _records(path: str, name: str, input_format: str | None) -> Iterator[RawRecord | InputError]:
+    """A file's records. JSON Lines files are read line by line, so memory does not grow with
+    the file (whole-document formats such as JSON, CSV and Atom are read at once)."""
+    if path != "-":
+        reader = FORMATS[input_format] if input_format else detect_reader(path, _read_head(path))
+        if reader is read_jsonl:
+            with Path(path).open("rb") as handle:
+                yield from read_jsonl(name, handle)
+            return
+    data = _read_bytes(path)
+    reader = FORMATS[input_format] if input_format else detect_reader(path, data[:512])
+    yield from reader(name, data)
+
+
 def iter_papers(
     inputs: Iterable[str], *, input_format: str | None = None
 ) -> Iterator[Paper | InputError | Duplicate]:
     """Stream every record of every input as a Paper, an InputError or a Duplicate, in input order."""
     seen: dict[str, str] = {}
     for path in resolve_inputs(inputs):
-        data = _read_bytes(path)
-        reader = FORMATS[input_format] if input_format else detect_reader(path, data[:512])
         name = "<stdin>" if path == "-" else path
-        for item in reader(name, data):
+        for item in _records(path, name, input_format):
             if isinstance(item, InputError):
                 yield item
                 continue

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from papersum.errors import InputError
@@ -36,9 +36,10 @@ def _decode(path: str, data: bytes) -> tuple[str, InputError | None]:
         return data.decode("utf-8-sig", errors="replace"), error
 
 
-def read_jsonl(path: str, data: bytes) -> ReaderOutput:
-    """JSON Lines: one object per line with at least `abstract`."""
-    for number, raw in enumerate(data.splitlines(), start=1):
+def read_jsonl(path: str, data: bytes | Iterable[bytes]) -> ReaderOutput:
+    """JSON Lines: one object per line with at least `abstract`; `data` may be an open binary file."""
+    lines = data.splitlines() if isinstance(data, bytes) else data
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:

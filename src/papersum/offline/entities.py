@@ -268,15 +268,47 @@ def _fallback_label(head: str) -> str | None:
     return None
 
 
+def _label_from_counts(counts: list[int]) -> str | None:
+    total = sum(counts) + SMOOTHING
+    best = max(range(1, len(counts)), key=lambda i: counts[i])
+    return LABELS[best - 1] if counts[best] / total >= MIN_LABEL_SHARE else None
+
+
 def type_phrase(phrase: str, heads: dict[str, list[int]], phrases: dict[str, list[int]]) -> str | None:
     """Task, Method, Material or None for one chunk, from what annotators did with it or its head."""
     key = phrase.lower()
     counts = phrases.get(key) or heads.get(key.rsplit(" ", 1)[-1])
     if counts is None:
         return _fallback_label(key.rsplit(" ", 1)[-1]) if " " in key else None
-    total = sum(counts) + SMOOTHING
-    best = max(range(1, len(counts)), key=lambda i: counts[i])
-    return LABELS[best - 1] if counts[best] / total >= MIN_LABEL_SHARE else None
+    return _label_from_counts(counts)
+
+
+_UNKNOWN = "?"  # not in a table (None means "known, but no type")
+
+
+@lru_cache(maxsize=1)
+def load_labels() -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """type_phrase's decisions precomputed per table entry: (head -> label, phrase -> label)."""
+    heads, phrases = load_typer()
+    return (
+        {key: _label_from_counts(counts) for key, counts in heads.items() if counts},
+        {key: _label_from_counts(counts) for key, counts in phrases.items() if counts},
+    )
+
+
+def _fast_type_phrase(
+    phrase: str, head_labels: dict[str, str | None], phrase_labels: dict[str, str | None]
+) -> str | None:
+    """Same result as type_phrase, from the precomputed tables (dict lookups only)."""
+    key = phrase.lower()
+    label = phrase_labels.get(key, _UNKNOWN)
+    if label != _UNKNOWN:
+        return label
+    head = key.rsplit(" ", 1)[-1]
+    label = head_labels.get(head, _UNKNOWN)
+    if label != _UNKNOWN:
+        return label
+    return _fallback_label(head) if " " in key else None
 
 
 def extract_entities(title: str, abstract: str) -> tuple[list[str], list[str], list[str]]:
@@ -306,12 +338,12 @@ def extract_entities(title: str, abstract: str) -> tuple[list[str], list[str], l
     if "task" in text or "problem of" in text or "application" in text:
         for match in _TASK_CUE.finditer(text):
             _add(tasks, match.group(1))
-    heads, phrases = load_typer()
+    head_labels, phrase_labels = load_labels()
     targets = {"Task": tasks, "Method": methods, "Material": datasets}
     for phrase in [*phrase_chunks(title), *phrase_chunks(abstract)]:
         if phrase.count(" ") >= MAX_CHUNK_WORDS:  # a whole title, not an entity name
             continue
-        label = type_phrase(phrase, heads, phrases)
+        label = _fast_type_phrase(phrase, head_labels, phrase_labels)
         if label is not None:
             _add(targets[label], phrase)
     dataset_keys = {d.lower() for d in datasets}

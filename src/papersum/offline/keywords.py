@@ -99,7 +99,7 @@ def load_model() -> KeywordModel:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     surface: str  # first-seen original casing
     words: tuple[str, ...]
@@ -149,19 +149,25 @@ def candidates(title: str, abstract: str) -> tuple[dict[str, Candidate], set[str
     title_keys: set[str] = set()
     word_counts: dict[str, int] = {}
     position = 0
+    edge_words = EDGE_WORDS
+    counts_get = word_counts.get
     for part, is_title in ((title, True), (abstract, False)):
         for originals, lowers in chunks(part):
             n = len(lowers)
-            edge = [w in EDGE_WORDS for w in lowers]
             for w in lowers:
-                word_counts[w] = word_counts.get(w, 0) + 1
+                word_counts[w] = counts_get(w, 0) + 1
             for start in range(n):
-                if edge[start]:
+                key = lowers[start]
+                if key in edge_words:
                     continue
-                for end in range(start + 1, min(start + MAX_WORDS, n) + 1):
-                    if edge[end - 1]:
-                        continue
-                    key = " ".join(lowers[start:end])
+                stop = min(start + MAX_WORDS, n)
+                # Keys grow one word at a time (cheaper than joining each slice).
+                for end in range(start + 1, stop + 1):
+                    if end > start + 1:
+                        last = lowers[end - 1]
+                        key = f"{key} {last}"
+                        if last in edge_words:
+                            continue
                     if is_title:
                         title_keys.add(key)
                     candidate = found.get(key)
@@ -304,7 +310,9 @@ def rank_keyphrases(title: str, abstract: str) -> list[str]:
     model = load_model()
     found, title_keys, word_counts, total = candidates(title, abstract)
     scores = score_candidates(found, title_keys, word_counts, total, model)
-    ranking = sorted(found, key=lambda key: (-scores[key], found[key].first))
+    # `found` (and so `scores`) is in order of first position, and sorting is stable: ranking by score
+    # alone breaks ties by first position, as (-score, first) would, without a key tuple per phrase.
+    ranking = sorted(scores, key=scores.__getitem__, reverse=True)
     ranked: list[str] = []
     seen: set[str] = set()
     for key in ranking:

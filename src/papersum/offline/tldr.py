@@ -12,6 +12,8 @@ import itertools
 import json
 import math
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -73,7 +75,14 @@ CUE_NAMES: tuple[str, ...] = (
 
 def is_proposal(tokens: list[str]) -> bool:
     """ "we propose/present/introduce ..." somewhere in the sentence's tokens."""
+    if "we" not in tokens:  # C-level scan first: most sentences have no "we"
+        return False
     return any(a == "we" and b in _PROPOSE_VERBS for a, b in itertools.pairwise(tokens))
+
+
+_WE_PROPOSE_PAIRS = tuple(("we", verb) for verb in sorted(_PROPOSE_VERBS))
+_THIS_PAPER_PAIRS = tuple((a, b) for a in ("this", "our", "present") for b in sorted(_PAPER_NOUNS))
+_WE_SHOW_PAIRS = tuple(("we", verb) for verb in sorted(_SHOW_VERBS))
 
 
 def cue_features(sentence: str, tokens: list[str]) -> list[float]:
@@ -81,11 +90,12 @@ def cue_features(sentence: str, tokens: list[str]) -> list[float]:
     unique = set(tokens)
     pairs = set(itertools.pairwise(tokens))
     first = tokens[0] if tokens else ""
+    # Membership tests of the few cue pairs (not scans over all the sentence's pairs).
     return [
-        float(any(a == "we" and b in _PROPOSE_VERBS for a, b in pairs)),
-        float(any(a in ("this", "our", "present") and b in _PAPER_NOUNS for a, b in pairs)),
+        float(any(pair in pairs for pair in _WE_PROPOSE_PAIRS)),
+        float(any(pair in pairs for pair in _THIS_PAPER_PAIRS)),
         float(first in ("here", "herein") or tokens[:2] == ["in", "this"]),
-        float(any(a == "we" and b in _SHOW_VERBS for a, b in pairs)),
+        float(any(pair in pairs for pair in _WE_SHOW_PAIRS)),
         float(not unique.isdisjoint(_RESULT_WORDS) or ("state", "of") in pairs),
         float(first in _CONTRAST_STARTS),
         float(not unique.isdisjoint(_CODE_WORDS) or ("available", "at") in pairs),
@@ -164,6 +174,10 @@ class TldrModel:
     lexicon: dict[str, float]
     default_lexicon: float
     gold_length: float
+    # w_bias + w_lexicon * lexicon[token], per lexicon token (and for unlisted tokens): the
+    # per-word constant part of the word model, computed once at load.
+    lexicon_term: dict[str, float]
+    default_term: float
 
 
 @lru_cache(maxsize=1)
@@ -179,12 +193,18 @@ def load_model() -> TldrModel:
 
 def model_from_dict(data: dict[str, Any]) -> TldrModel:
     weights, word_weights = data["weights"], data["word_weights"]
+    word_weight_values = tuple(float(word_weights.get(name, 0.0)) for name in WORD_FEATURE_NAMES)
+    w_bias, w_lexicon = word_weight_values[0], word_weight_values[1]
+    lexicon: dict[str, float] = data["lexicon"]
+    default_lexicon = float(data["default_lexicon"])
     return TldrModel(
         weights=tuple(float(weights.get(name, 0.0)) for name in FEATURE_NAMES),
-        word_weights=tuple(float(word_weights.get(name, 0.0)) for name in WORD_FEATURE_NAMES),
-        lexicon=data["lexicon"],
-        default_lexicon=float(data["default_lexicon"]),
+        word_weights=word_weight_values,
+        lexicon=lexicon,
+        default_lexicon=default_lexicon,
         gold_length=float(data["gold_length"]),
+        lexicon_term={token: w_bias + w_lexicon * value for token, value in lexicon.items()},
+        default_term=w_bias + w_lexicon * default_lexicon,
     )
 
 
@@ -251,39 +271,34 @@ def word_probabilities(features: dict[str, list[float]], word_weights: tuple[flo
 
 def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) -> dict[str, float]:
     """Same as word_probabilities(word_features(...)), inlined because it runs on every word."""
-    w_bias, w_lexicon, w_title, w_tf, w_first, w_stop, w_cue, w_opening, w_capital = model.word_weights
+    _, _, w_title, w_tf, w_first, w_stop, w_cue, w_opening, w_capital = model.word_weights
     title_tokens = set(_ROUGE_TOKEN.findall(title.lower()))
-    counts: dict[str, int] = {}
+    findall = _ROUGE_TOKEN.findall
+    per_sentence = [findall(sentence.lower()) for sentence in sentences]
+    all_tokens = [token for tokens in per_sentence for token in tokens]
+    counts = Counter(all_tokens)
+    # First position of each token: walking backwards, earlier positions overwrite later ones
+    # (a plain loop: mypyc 1.x crashes on a comprehension over reversed(list(enumerate(...)))).
     first: dict[str, int] = {}
+    for index in range(len(all_tokens) - 1, -1, -1):
+        first[all_tokens[index]] = index
     cue: set[str] = set()
-    position = 0
-    for sentence in sentences:
-        tokens = _ROUGE_TOKEN.findall(sentence.lower())
-        for token in tokens:
-            if token in counts:
-                counts[token] += 1
-            else:
-                counts[token] = 1
-                first[token] = position
-            position += 1
+    for tokens in per_sentence:
         if is_proposal(tokens):
             cue.update(tokens)
-    total = max(position, 1)
-    opening = set(_ROUGE_TOKEN.findall(sentences[0].lower())) if sentences else set()
+    total = max(len(all_tokens), 1)
+    opening = set(per_sentence[0]) if per_sentence else set()
     capitalised = _capitalised_tokens(sentences)
-    lexicon_get, default = model.lexicon.get, model.default_lexicon
+    term_get, default_term = model.lexicon_term.get, model.default_term
     log, exp = math.log, math.exp
+    stopwords = STOPWORDS
     probabilities: dict[str, float] = {}
     for token, count in counts.items():
-        z = (
-            w_bias
-            + w_lexicon * lexicon_get(token, default)
-            + w_tf * log(count)
-            + w_first * first[token] / total
-        )
+        # Same terms in the same order as word_probabilities (bit-identical results).
+        z = term_get(token, default_term) + w_tf * log(count) + w_first * first[token] / total
         if token in title_tokens:
             z += w_title
-        if token in STOPWORDS:
+        if token in stopwords:
             z += w_stop
         if token in cue:
             z += w_cue
@@ -343,20 +358,17 @@ def scored_candidates(
 
 def sentence_features(title: str, sentences: list[str]) -> list[list[float]]:
     """One feature vector (order of SENTENCE_FEATURES) per sentence."""
-    title_words = {w for w in words(title) if w not in STOPWORDS}
+    title_words = set(words(title)) - STOPWORDS
     all_tokens = [words(s) for s in sentences]
-    content = [[w for w in tokens if w not in STOPWORDS] for tokens in all_tokens]
-    frequency: dict[str, int] = {}
-    for tokens in content:
-        for w in set(tokens):
-            frequency[w] = frequency.get(w, 0) + 1
+    # Set differences and a Counter (C loops) instead of per-word Python loops; same values.
+    uniques = [set(tokens) - STOPWORDS for tokens in all_tokens]
+    frequency = Counter(itertools.chain.from_iterable(uniques))
     n = len(sentences)
     rows: list[list[float]] = []
-    for index, (sentence, tokens) in enumerate(zip(sentences, content, strict=True)):
-        unique = set(tokens)
+    for index, (sentence, unique) in enumerate(zip(sentences, uniques, strict=True)):
         overlap = len(unique & title_words)
         length = len(sentence.split())
-        shared = sum(frequency[w] - 1 for w in unique)
+        shared = sum(map(frequency.__getitem__, unique)) - len(unique)
         row = [
             1.0,
             float(index == 0),
@@ -396,8 +408,41 @@ def extract_tldr(title: str, abstract: str) -> str:
     model = load_model()
     probabilities = fast_word_probabilities(title, sentences, model)
     best_text, best_score = "", float("-inf")
-    for text, row in scored_candidates(title, sentences, model, probabilities):
-        score = sum(map(mul, model.weights, row))
+    for text, score in _candidate_scores(title, sentences, model, probabilities):
         if score > best_score:
             best_text, best_score = text, score
     return _clip(best_text or compress(sentences[0]))
+
+
+def _candidate_scores(
+    title: str, sentences: list[str], model: TldrModel, probabilities: dict[str, float]
+) -> Iterator[tuple[str, float]]:
+    """(candidate, weights . features) as scored_candidates would give, without building rows.
+
+    The sentence part of the dot product is summed once per sentence, then the three candidate
+    terms are added in FEATURE_NAMES order: the same left-to-right sum, so bit-identical scores.
+    """
+    weights = model.weights
+    n_base = len(SENTENCE_FEATURES)
+    base_weights = weights[:n_base]
+    w_expected, w_prefix, w_kept = weights[n_base:]
+    gold_length = model.gold_length
+    findall = _ROUGE_TOKEN.findall
+    for sentence, base in zip(sentences, sentence_features(title, sentences), strict=True):
+        base_score = sum(map(mul, base_weights, base))
+        full_length = max(len(sentence.split()), 1)
+        for candidates in candidate_texts(sentence):
+            cumulative: list[float] = []
+            seen: set[str] = set()
+            expected_hits = 0.0
+            for token in findall(candidates[0][0].lower()):
+                if token not in seen:
+                    seen.add(token)
+                    expected_hits += probabilities.get(token, 0.0)
+                cumulative.append(expected_hits)
+            for text, is_prefix in candidates:
+                n_tokens = len(findall(text.lower())) if is_prefix else len(cumulative)
+                expected_hits = cumulative[n_tokens - 1] if n_tokens else 0.0
+                expected_f = 2.0 * expected_hits / (n_tokens + gold_length)
+                kept = len(text.split()) / full_length
+                yield text, base_score + w_expected * expected_f + w_prefix * float(is_prefix) + w_kept * kept
