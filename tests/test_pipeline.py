@@ -99,3 +99,24 @@ def test_seed_corpus_end_to_end(seeds_dir: Path, tmp_path: Path) -> None:
     with ResultCache(tmp_path / "c") as cache:
         out = list(summarize_papers(papers, OfflineProvider(), cache))
     assert len(out) == 58 and all(a.ok for a in out)
+
+
+class FallbackProvider(CountingProvider):
+    """Answers like an LLM provider whose call failed and fell back to the offline engine."""
+
+    name = "fallback-demo"
+
+    def execute(self, paper: Paper) -> ProviderResult:
+        result = super().execute(paper)
+        result.provenance = result.provenance.model_copy(update={"mode": "fallback"})
+        return result
+
+
+def test_fallback_results_are_not_cached(tmp_path: Path) -> None:
+    papers = [Paper(id="a", title="t", abstract="We propose a thing. It works well.")]
+    provider = FallbackProvider()
+    with ResultCache(tmp_path / "c") as cache:
+        first = list(summarize_papers(papers, provider, cache))
+        second = list(summarize_papers(papers, provider, cache))
+    assert first[0].ok and second[0].provenance is not None and not second[0].provenance.cached
+    assert provider.calls == 2

@@ -31,6 +31,9 @@ class Settings(BaseModel):
     fallback: str | None = None
     prices_file: Path | None = None
     no_cache: bool = False
+    schema_profile: str | None = None
+    rpm: float | None = None
+    tpm: float | None = None
 
 
 def config_path() -> Path:
@@ -51,10 +54,14 @@ def _file_settings(path: Path) -> dict[str, Any]:
     return data
 
 
+# Settings whose environment variable is not simply PAPERSUM_<NAME>.
+ENV_NAMES = {"schema_profile": f"{ENV_PREFIX}SCHEMA", "prices_file": f"{ENV_PREFIX}PRICES"}
+
+
 def _env_settings() -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in Settings.model_fields:
-        value = os.environ.get(ENV_PREFIX + name.upper())
+        value = os.environ.get(ENV_NAMES.get(name, ENV_PREFIX + name.upper()))
         if value not in (None, ""):
             values[name] = value
     return values

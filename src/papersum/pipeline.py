@@ -19,6 +19,8 @@ from papersum.ingest.records import MAX_ABSTRACT_CHARS
 from papersum.models import Annotation, Paper, Provenance
 from papersum.providers.base import Provider, ProviderError
 
+FALLBACK_MODE = "fallback"
+
 
 @dataclass
 class RunStats:
@@ -98,7 +100,8 @@ def annotate_paper(paper: Paper, provider: Provider, cache: ResultCache | None) 
         return Annotation.from_paper(
             paper, error=result.error or "provider returned no summary", provenance=result.provenance
         )
-    if cache is not None and key is not None:
+    # A fallback (offline) result stands in for a failed LLM call: not cached, so a re-run retries the LLM.
+    if cache is not None and key is not None and result.provenance.mode != FALLBACK_MODE:
         cache.put(key, result.summary, result.provenance)
     return Annotation.from_paper(
         paper,

@@ -20,6 +20,10 @@ def _llm_options(settings: Any, options: dict[str, Any]) -> dict[str, Any]:
     """Options shared by the LLM backends, from Settings (flags > PAPERSUM_* > config file)."""
     from papersum.pricing import Budget, load_price_table
 
+    if settings is None:
+        from papersum.config import load_settings
+
+        settings = load_settings()
     llm: dict[str, Any] = {}
     prices_file = getattr(settings, "prices_file", None)
     llm["prices"] = load_price_table(prices_file)
@@ -29,18 +33,14 @@ def _llm_options(settings: Any, options: dict[str, Any]) -> dict[str, Any]:
         if fallback != "offline":
             raise UsageError(f"unknown --fallback {fallback!r}; the only fallback is 'offline'")
         llm["fallback"] = _offline()
-    # Requests/tokens per minute: a Settings field when the config grows one, else PAPERSUM_RPM/TPM.
-    rpm = getattr(settings, "rpm", None) or os.environ.get("PAPERSUM_RPM")
-    tpm = getattr(settings, "tpm", None) or os.environ.get("PAPERSUM_TPM")
+    # Requests/tokens per minute (PAPERSUM_RPM / PAPERSUM_TPM or the config file).
+    rpm, tpm = getattr(settings, "rpm", None), getattr(settings, "tpm", None)
     if rpm or tpm:
         from papersum.providers.ratelimit import RateLimiter
 
-        try:
-            llm["limiter"] = RateLimiter(rpm=float(rpm) if rpm else None, tpm=float(tpm) if tpm else None)
-        except ValueError:
-            raise UsageError(f"PAPERSUM_RPM / PAPERSUM_TPM must be numbers (got {rpm!r}, {tpm!r})") from None
+        llm["limiter"] = RateLimiter(rpm=rpm, tpm=tpm)
     # Schema bounds: "full" (the model's maxima, for API models) or "compact" (small local models).
-    profile = getattr(settings, "schema_profile", None) or os.environ.get("PAPERSUM_SCHEMA")
+    profile = getattr(settings, "schema_profile", None)
     if profile:
         from papersum.llm_request import COMPACT_MAX_TOKENS, SCHEMA_PROFILES
 
