@@ -152,3 +152,15 @@ def test_readme_documents_every_command() -> None:
     table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
     for name in get_command(app).commands:  # type: ignore[attr-defined]
         assert f"`papersum {name}" in table, f"README command table lacks `papersum {name}`"
+
+
+def test_llm_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from papersum.config import load_settings
+
+    monkeypatch.setenv("PAPERSUM_SCHEMA", "compact")
+    monkeypatch.setenv("PAPERSUM_RPM", "120")
+    settings = load_settings()
+    assert (settings.schema_profile, settings.rpm, settings.tpm) == ("compact", 120.0, None)
+    monkeypatch.setenv("PAPERSUM_TPM", "lots")
+    code, _, err = invoke("summarize", "--provider", "offline", "-")
+    assert code == 2 and "setting 'tpm'" in err
