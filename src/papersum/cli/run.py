@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -129,6 +129,20 @@ def annotate_inputs(
                 cache.close()
 
 
+def provider_flags(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The provider flags both commands share, named as Settings fields (None falls through)."""
+    return {
+        "provider": arguments["provider"],
+        "model": arguments["model"],
+        "base_url": arguments["base_url"],
+        "concurrency": arguments["concurrency"],
+        "no_cache": arguments["no_cache"] or None,
+        "max_cost": arguments["max_cost"],
+        "fallback": arguments["fallback"],
+        "prices_file": arguments["prices"],
+    }
+
+
 @user_errors
 def summarize(
     inputs: InputsArg,
@@ -150,16 +164,7 @@ def summarize(
 
         papersum summarize seeds/ --out annotations.jsonl --provider offline
     """
-    settings = load_settings(
-        provider=provider,
-        model=model,
-        base_url=base_url,
-        concurrency=concurrency,
-        no_cache=no_cache or None,
-        max_cost=max_cost,
-        fallback=fallback,
-        prices_file=prices,
-    )
+    settings = load_settings(**provider_flags(locals()))
     stats = RunStats()
     with open_output(out) as handle:
         for annotation in annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats):
@@ -199,16 +204,7 @@ def run(
         papersum run seeds/ --out-dir out
     """
     formats = parse_formats(fmt)
-    settings = load_settings(
-        provider=provider,
-        model=model,
-        base_url=base_url,
-        concurrency=concurrency,
-        no_cache=no_cache or None,
-        max_cost=max_cost,
-        fallback=fallback,
-        prices_file=prices,
-    )
+    settings = load_settings(**provider_flags(locals()))
     stats = RunStats()
     annotations = list(annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats))
     digest = build_digest(
