@@ -1,12 +1,18 @@
 """Average several category models written by train_categories.py into one (a linear ensemble).
 
 Averaging the weights of linear softmax models averages their logits, so the merged file scores
-exactly like the ensemble while staying one sparse table. The shipped model is built with:
+exactly like the ensemble while staying one sparse table. The shipped model (engine offline-2) is
+the average of the offline-1 softmax ensemble and a one-vs-rest membership model:
 
     PYTHONPATH=src python scripts/train_categories.py --epochs 4 --l1 5e-6 --out /tmp/cat_natural.json.gz
     PYTHONPATH=src python scripts/train_categories.py --epochs 6 --lr 1.0 --l1 2e-6 --balance 0.25 \\
         --out /tmp/cat_balanced.json.gz
-    PYTHONPATH=src python scripts/merge_category_models.py /tmp/cat_natural.json.gz /tmp/cat_balanced.json.gz
+    PYTHONPATH=src python scripts/merge_category_models.py /tmp/cat_natural.json.gz /tmp/cat_balanced.json.gz \\
+        --out /tmp/cat_softmax.json.gz
+    PYTHONPATH=src python scripts/train_categories.py --loss ovr --epochs 6 --lr 1.0 --l1 2e-6 --balance 0.25 \\
+        --out /tmp/cat_ovr.json.gz
+    PYTHONPATH=src python scripts/merge_category_models.py /tmp/cat_softmax.json.gz /tmp/cat_ovr.json.gz \\
+        --prior-correction 0.3
 
 (about 3-4 minutes per training run on one core; numpy only.)
 """
@@ -37,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="+")
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--prior-correction", type=float, default=0.3, help="share of log prior removed")
     args = parser.parse_args()
     models = [load(path) for path in args.models]
     classes = models[0]["classes"]
@@ -64,6 +71,7 @@ def main() -> None:
         "scale": scale,
         "bias": [round(sum(share * m["bias"][i] for m in models), 4) for i in range(len(classes))],
         "log_prior": models[0]["log_prior"],
+        "prior_correction": args.prior_correction,
         "weights": weights,
         "trained_on": "arxiv_train.jsonl.gz",
         "params": {"merged_from": [m["params"] for m in models]},

@@ -5,7 +5,9 @@ AdaGrad in numpy, trained on arxiv_train.jsonl.gz only (dev files are never fitt
 prints dev accuracy). With --l1 the update is AdaGrad-RDA (regularised dual averaging): weights are
 exactly zero unless they earn their keep, which is what makes the shipped model small. --balance
 down-weights the 9 ML categories that have 10x the papers of the others. Weights are quantised to
-integers. The shipped model is the average of two runs: see scripts/merge_category_models.py.
+integers. --loss ovr fits one-vs-rest sigmoids on membership (is c one of the paper's categories?),
+which is what the top-in-categories metric rewards. The shipped model averages three runs: see
+scripts/merge_category_models.py.
 
     PYTHONPATH=src python scripts/train_categories.py [--data DIR] --epochs 4 --l1 5e-6 --out FILE
 """
@@ -78,6 +80,15 @@ def main() -> None:
     parser.add_argument("--balance", type=float, default=0.0, help="0 = natural, 1 = class-balanced")
     parser.add_argument("--l2", type=float, default=1e-6)
     parser.add_argument("--primary-share", type=float, default=0.6, help="target mass on the primary")
+    parser.add_argument(
+        "--loss",
+        choices=("softmax", "ovr"),
+        default="softmax",
+        help="softmax over soft targets, or one-vs-rest sigmoids: P(category is one of the paper's)",
+    )
+    parser.add_argument(
+        "--prior-correction", type=float, default=0.3, help="stored in the file: share of log prior removed"
+    )
     parser.add_argument("--keep", type=float, default=0.0001, help="drop |weight| below this after centring")
     parser.add_argument("--out", default=str(OUT))
     parser.add_argument("--save-npz", default=None, help="keep the float weights (to try pruning choices)")
@@ -107,6 +118,11 @@ def main() -> None:
 
     targets = np.zeros((n_docs, n_classes), np.float32)
     for i, r in enumerate(rows):
+        if args.loss == "ovr":
+            # Membership targets: the metric rewards any of the paper's categories, not the primary.
+            for c in {r["primary_category"], *r["categories"]}:
+                targets[i, class_index[c]] = 1.0
+            continue
         others = [c for c in r["categories"] if c != r["primary_category"]]
         share = args.primary_share if others else 1.0
         targets[i, class_index[r["primary_category"]]] = share
@@ -149,11 +165,15 @@ def main() -> None:
             scores = np.zeros((len(ids), n_classes), np.float32)
             np.add.at(scores, row_of, weights[cols] * vals[:, None])
             scores += bias
-            scores -= scores.max(axis=1, keepdims=True)
-            probs = np.exp(scores)
-            probs /= probs.sum(axis=1, keepdims=True)
             y = targets[ids]
-            loss_total += float(-(y * np.log(probs + 1e-9)).sum())
+            if args.loss == "ovr":
+                probs = 1.0 / (1.0 + np.exp(-np.clip(scores, -30, 30)))
+                loss_total += float(-(y * np.log(probs + 1e-9) + (1 - y) * np.log(1 - probs + 1e-9)).sum())
+            else:
+                scores -= scores.max(axis=1, keepdims=True)
+                probs = np.exp(scores)
+                probs /= probs.sum(axis=1, keepdims=True)
+                loss_total += float(-(y * np.log(probs + 1e-9)).sum())
             grad = (probs - y) * sample_weight[ids, None] / len(ids)
             contrib = grad[row_of] * vals[:, None]
             summed = np.zeros((len(uniq), n_classes), np.float32)
@@ -227,6 +247,7 @@ def main() -> None:
         "bias": [round(float(b), 4) for b in bias],
         # Floor at the typical per-class count: classes seen only as cross-lists are not "rarer".
         "log_prior": [round(float(v), 4) for v in log_prior],
+        "prior_correction": args.prior_correction,
         "weights": table,
         "trained_on": "arxiv_train.jsonl.gz",
         "params": vars(args) | {"out": None, "data": None},

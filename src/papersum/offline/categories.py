@@ -8,13 +8,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 
 import numpy as np
 
 from papersum.offline.features import category_features
 
 MODEL_FILE = "categories.json.gz"
-# Flatten the training prior (9 ML classes have 10x the papers of the others) by this fraction.
+# Flatten the training prior (9 ML classes have 10x the papers of the others) by this fraction
+# (default; a model file may carry its own "prior_correction").
 PRIOR_CORRECTION = 0.3
 # A secondary category is listed only when its score is this close (in logits) to the top one.
 SECONDARY_MARGIN = 2.0
@@ -37,18 +39,17 @@ def load_model() -> CategoryModel:
     path = resources.files("papersum.data.offline").joinpath(MODEL_FILE)
     with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
-    base = np.array(data["bias"], np.float32) - PRIOR_CORRECTION * np.array(data["log_prior"], np.float32)
+    correction = float(data.get("prior_correction", PRIOR_CORRECTION))
+    base = np.array(data["bias"], np.float32) - correction * np.array(data["log_prior"], np.float32)
     table: dict[str, list[int]] = data["weights"]
     keys = sorted(table)
     rows = {key: index for index, key in enumerate(keys)}
-    row_index: list[int] = []
-    class_index: list[int] = []
-    values: list[int] = []
-    for index, key in enumerate(keys):
-        pairs = table[key]
-        class_index += pairs[0::2]
-        values += pairs[1::2]
-        row_index += [index] * (len(pairs) // 2)
+    # Each row is a flat [class, value, class, value, ...] list: flatten once with numpy (fast load).
+    lengths = np.fromiter((len(table[key]) for key in keys), np.int64, count=len(keys))
+    flat = np.fromiter(chain.from_iterable(table[key] for key in keys), np.int64, count=int(lengths.sum()))
+    pairs = flat.reshape(-1, 2)
+    row_index = np.repeat(np.arange(len(keys)), lengths // 2)
+    class_index, values = pairs[:, 0], pairs[:, 1]
     # int8 keeps the table ~10 MB in memory; the quantisation scale is applied after the dot product.
     weights = np.zeros((len(rows), len(data["classes"])), np.int8)
     weights[row_index, class_index] = values
