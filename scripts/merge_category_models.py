@@ -7,12 +7,12 @@ the average of the offline-1 softmax ensemble and a one-vs-rest membership model
     PYTHONPATH=src python scripts/train_categories.py --epochs 4 --l1 5e-6 --out /tmp/cat_natural.json.gz
     PYTHONPATH=src python scripts/train_categories.py --epochs 6 --lr 1.0 --l1 2e-6 --balance 0.25 \\
         --out /tmp/cat_balanced.json.gz
-    PYTHONPATH=src python scripts/merge_category_models.py /tmp/cat_natural.json.gz /tmp/cat_balanced.json.gz \\
-        --out /tmp/cat_softmax.json.gz
-    PYTHONPATH=src python scripts/train_categories.py --loss ovr --epochs 6 --lr 1.0 --l1 2e-6 --balance 0.25 \\
-        --out /tmp/cat_ovr.json.gz
+    PYTHONPATH=src python scripts/merge_category_models.py /tmp/cat_natural.json.gz \\
+        /tmp/cat_balanced.json.gz --out /tmp/cat_softmax.json.gz
+    PYTHONPATH=src python scripts/train_categories.py --loss ovr --epochs 6 --lr 1.0 --l1 2e-6 \\
+        --balance 0.25 --out /tmp/cat_ovr.json.gz
     PYTHONPATH=src python scripts/merge_category_models.py /tmp/cat_softmax.json.gz /tmp/cat_ovr.json.gz \\
-        --prior-correction 0.3
+        --prior-correction 0.3     # writes src/papersum/data/offline/categories.npz
 
 (about 3-4 minutes per training run on one core; numpy only.)
 """
@@ -27,16 +27,40 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _evaldata import REPO
 
-OUT = REPO / "src" / "papersum" / "data" / "offline" / "categories.json.gz"
+OUT = REPO / "src" / "papersum" / "data" / "offline" / "categories.npz"
 
 
 def load(path: str) -> dict[str, Any]:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
     return data
+
+
+def write_npz(payload: dict[str, Any], path: Path) -> None:
+    """The shipped form: compressed numpy arrays (CSR rows), which load ~10x faster than JSON."""
+    keys = sorted(payload["weights"])
+    rows = [payload["weights"][key] for key in keys]
+    lengths = np.array([len(row) // 2 for row in rows], np.int32)
+    flat = np.array([value for row in rows for value in row], np.int64).reshape(-1, 2)
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        classes=np.frombuffer("\n".join(payload["classes"]).encode("utf-8"), np.uint8),
+        keys=np.frombuffer("\n".join(keys).encode("utf-8"), np.uint8),
+        row_lengths=lengths,
+        class_index=flat[:, 0].astype(np.uint8),
+        values=flat[:, 1].astype(np.int8),
+        bias=np.array(payload["bias"], np.float32),
+        log_prior=np.array(payload["log_prior"], np.float32),
+        scale=np.array(payload["scale"], np.float64),
+        prior_correction=np.array(payload["prior_correction"], np.float64),
+    )
+    path.write_bytes(buffer.getvalue())
 
 
 def main() -> None:
@@ -76,14 +100,16 @@ def main() -> None:
         "trained_on": "arxiv_train.jsonl.gz",
         "params": {"merged_from": [m["params"] for m in models]},
     }
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as handle:
-        handle.write(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"))
-    Path(args.out).write_bytes(buffer.getvalue())
+    if args.out.endswith(".npz"):
+        write_npz(payload, Path(args.out))
+    else:
+        buffer = io.BytesIO()
+        with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as handle:
+            handle.write(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+        Path(args.out).write_bytes(buffer.getvalue())
     kept = sum(len(p) // 2 for p in weights.values())
-    print(
-        f"{len(weights)} features, {kept} weights; wrote {args.out} ({len(buffer.getvalue()) / 1e6:.2f} MB)"
-    )
+    size = Path(args.out).stat().st_size
+    print(f"{len(weights)} features, {kept} weights; wrote {args.out} ({size / 1e6:.2f} MB)")
 
 
 if __name__ == "__main__":

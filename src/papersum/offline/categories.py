@@ -1,23 +1,22 @@
-"""arXiv category prediction: a pruned, quantised softmax-regression model shipped as gzip JSON."""
+"""arXiv category prediction: a sparse, quantised linear model shipped as compressed numpy arrays.
+
+The file carries its own prior correction: the share of the (capped, ML-heavy) training prior
+removed from the class biases.
+"""
 
 from __future__ import annotations
 
-import gzip
-import json
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import chain
 
 import numpy as np
 
 from papersum.offline.features import category_features
 
-MODEL_FILE = "categories.json.gz"
-# Flatten the training prior (9 ML classes have 10x the papers of the others) by this fraction
-# (default; a model file may carry its own "prior_correction").
-PRIOR_CORRECTION = 0.3
+MODEL_FILE = "categories.npz"
 # A secondary category is listed only when its score is this close (in logits) to the top one.
 SECONDARY_MARGIN = 2.0
 
@@ -36,24 +35,18 @@ class CategoryModel:
 @lru_cache(maxsize=1)
 def load_model() -> CategoryModel:
     """Load the shipped model once (works from a wheel via importlib.resources)."""
-    path = resources.files("papersum.data.offline").joinpath(MODEL_FILE)
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
-        data = json.load(handle)
-    correction = float(data.get("prior_correction", PRIOR_CORRECTION))
-    base = np.array(data["bias"], np.float32) - correction * np.array(data["log_prior"], np.float32)
-    table: dict[str, list[int]] = data["weights"]
-    keys = sorted(table)
-    rows = {key: index for index, key in enumerate(keys)}
-    # Each row is a flat [class, value, class, value, ...] list: flatten once with numpy (fast load).
-    lengths = np.fromiter((len(table[key]) for key in keys), np.int64, count=len(keys))
-    flat = np.fromiter(chain.from_iterable(table[key] for key in keys), np.int64, count=int(lengths.sum()))
-    pairs = flat.reshape(-1, 2)
-    row_index = np.repeat(np.arange(len(keys)), lengths // 2)
-    class_index, values = pairs[:, 0], pairs[:, 1]
-    # int8 keeps the table ~10 MB in memory; the quantisation scale is applied after the dot product.
-    weights = np.zeros((len(rows), len(data["classes"])), np.int8)
-    weights[row_index, class_index] = values
-    return CategoryModel(tuple(data["classes"]), base, rows, weights, float(data["scale"]))
+    raw = resources.files("papersum.data.offline").joinpath(MODEL_FILE).read_bytes()
+    with np.load(io.BytesIO(raw), allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    classes = tuple(arrays["classes"].tobytes().decode("utf-8").split("\n"))
+    keys = arrays["keys"].tobytes().decode("utf-8").split("\n")
+    rows = dict(zip(keys, range(len(keys)), strict=True))
+    base = arrays["bias"] - np.float32(arrays["prior_correction"]) * arrays["log_prior"]
+    # CSR rows -> dense int8 table (~18 MB in memory); the scale is applied after the dot product.
+    row_index = np.repeat(np.arange(len(keys)), arrays["row_lengths"])
+    weights = np.zeros((len(keys), len(classes)), np.int8)
+    weights[row_index, arrays["class_index"]] = arrays["values"]
+    return CategoryModel(classes, base.astype(np.float32), rows, weights, float(arrays["scale"]))
 
 
 def category_scores(title: str, abstract: str, model: CategoryModel | None = None) -> list[float]:
