@@ -26,11 +26,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _evaldata import REPO, evaldata_dir, read_jsonl
+from _evaldata import evaldata_dir, read_jsonl
 
 from papersum.offline.features import category_features
-
-OUT = REPO / "src" / "papersum" / "data" / "offline" / "categories.json.gz"
 
 
 def build_matrix(
@@ -90,7 +88,7 @@ def main() -> None:
         "--prior-correction", type=float, default=0.3, help="stored in the file: share of log prior removed"
     )
     parser.add_argument("--keep", type=float, default=0.0001, help="drop |weight| below this after centring")
-    parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--out", required=True, help="JSON model (ship it via merge_category_models.py)")
     parser.add_argument("--save-npz", default=None, help="keep the float weights (to try pruning choices)")
     parser.add_argument("--load-npz", default=None, help="skip training, prune saved float weights")
     parser.add_argument("--report", action="store_true", help="print dev accuracy for pruning/prior choices")

@@ -49,9 +49,8 @@ def load_model() -> CategoryModel:
     return CategoryModel(classes, base.astype(np.float32), rows, weights, float(arrays["scale"]))
 
 
-def category_scores(title: str, abstract: str, model: CategoryModel | None = None) -> list[float]:
-    """Logit per class (order of `model.classes`)."""
-    model = model or load_model()
+def score_array(title: str, abstract: str, model: CategoryModel) -> np.ndarray:
+    """Logit per class (order of `model.classes`) as a float32 array."""
     lookup = model.rows.get
     rows: list[int] = []
     values: list[float] = []
@@ -61,22 +60,28 @@ def category_scores(title: str, abstract: str, model: CategoryModel | None = Non
             rows.append(row)
             values.append(value)
     if not rows:
-        return [float(b) for b in model.base]
-    scores = model.base + model.scale * (
+        return model.base
+    scores: np.ndarray = model.base + model.scale * (
         np.array(values, np.float32) @ model.weights[rows].astype(np.float32)
     )
-    return [float(v) for v in scores]
+    return scores
+
+
+def category_scores(title: str, abstract: str, model: CategoryModel | None = None) -> list[float]:
+    """Logit per class (order of `model.classes`)."""
+    return [float(v) for v in score_array(title, abstract, model or load_model())]
 
 
 def predict_categories(title: str, abstract: str, k: int = 3) -> list[str]:
     """Up to k arXiv category ids, most likely first; the runners-up only when nearly as likely."""
     model = load_model()
-    scores = category_scores(title, abstract, model)
-    ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], model.classes[i]))
-    top = scores[ranked[0]]
+    scores = score_array(title, abstract, model)
+    # Stable sort on -score: ties go to the alphabetically first class (classes are sorted).
+    ranked = np.argsort(-scores, kind="stable")[: max(k, 1)].tolist()
+    top = float(scores[ranked[0]])
     chosen = [model.classes[ranked[0]]]
     for index in ranked[1:k]:
-        if top - scores[index] <= SECONDARY_MARGIN:
+        if top - float(scores[index]) <= SECONDARY_MARGIN:
             chosen.append(model.classes[index])
     return chosen
 
