@@ -85,6 +85,9 @@ def main() -> None:
         help="softmax over soft targets, or one-vs-rest sigmoids: P(category is one of the paper's)",
     )
     parser.add_argument(
+        "--archive-weight", type=float, default=0.0, help="ovr: add archive classes, fold in with this weight"
+    )
+    parser.add_argument(
         "--prior-correction", type=float, default=0.3, help="stored in the file: share of log prior removed"
     )
     parser.add_argument("--keep", type=float, default=0.0001, help="drop |weight| below this after centring")
@@ -109,6 +112,13 @@ def main() -> None:
     vocab_list = sorted(k for k, n in df.items() if n >= args.min_df)
     vocab = {k: i for i, k in enumerate(vocab_list)}
     classes = sorted({c for r in rows for c in r["categories"]} | {r["primary_category"] for r in rows})
+    n_real = len(classes)
+    # Archive pseudo-classes (math, cs, cond-mat, ...): pooled over their categories they see many
+    # more papers; after training each category gets archive_weight x its archive's weights.
+    archive_of = {c: c.split(".")[0] for c in classes}
+    archives = sorted(a for a, n in Counter(archive_of.values()).items() if n > 1)
+    if args.archive_weight:
+        classes = classes + [f"@{a}" for a in archives]
     class_index = {c: i for i, c in enumerate(classes)}
     indptr, indices, data = build_matrix(docs, vocab)
     n_docs, n_feats, n_classes = len(rows), len(vocab_list), len(classes)
@@ -120,6 +130,8 @@ def main() -> None:
             # Membership targets: the metric rewards any of the paper's categories, not the primary.
             for c in {r["primary_category"], *r["categories"]}:
                 targets[i, class_index[c]] = 1.0
+                if args.archive_weight and f"@{archive_of[c]}" in class_index:
+                    targets[i, class_index[f"@{archive_of[c]}"]] = 1.0
             continue
         others = [c for c in r["categories"] if c != r["primary_category"]]
         share = args.primary_share if others else 1.0
@@ -193,7 +205,7 @@ def main() -> None:
             file=sys.stderr,
         )
 
-    floor = int(np.median(primary_counts))
+    floor = int(np.median(primary_counts[:n_real]))
     if args.l1:
         if args.save_npz:
             np.savez(args.save_npz + ".rda.npz", grad_sum=grad_sum, accum=accum, step=step, bias=bias)
@@ -201,6 +213,14 @@ def main() -> None:
         print(f"L1 {args.l1}: {int((weights != 0).sum())} non-zero weights", file=sys.stderr)
     if args.save_npz:
         np.savez(args.save_npz, weights=weights, bias=bias)
+    if args.archive_weight:
+        for c in classes[:n_real]:
+            if f"@{archive_of[c]}" in class_index:
+                a = class_index[f"@{archive_of[c]}"]
+                weights[:, class_index[c]] += args.archive_weight * weights[:, a]
+                bias[class_index[c]] += args.archive_weight * bias[a]
+        weights, bias, classes = weights[:, :n_real].copy(), bias[:n_real].copy(), classes[:n_real]
+        primary_counts = primary_counts[:n_real]
     # Centre each feature's vector on its median (argmax-invariant), then prune and quantise.
     weights -= np.median(weights, axis=1, keepdims=True)
     log_prior = np.log(np.maximum(primary_counts, floor) / n_docs).astype(np.float32)
