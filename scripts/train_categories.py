@@ -5,7 +5,9 @@ AdaGrad in numpy, trained on arxiv_train.jsonl.gz only (dev files are never fitt
 prints dev accuracy). With --l1 the update is AdaGrad-RDA (regularised dual averaging): weights are
 exactly zero unless they earn their keep, which is what makes the shipped model small. --balance
 down-weights the 9 ML categories that have 10x the papers of the others. Weights are quantised to
-integers. The shipped model is the average of two runs: see scripts/merge_category_models.py.
+integers. --loss ovr fits one-vs-rest sigmoids on membership (is c one of the paper's categories?),
+which is what the top-in-categories metric rewards. The shipped model averages three runs: see
+scripts/merge_category_models.py.
 
     PYTHONPATH=src python scripts/train_categories.py [--data DIR] --epochs 4 --l1 5e-6 --out FILE
 """
@@ -24,11 +26,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _evaldata import REPO, evaldata_dir, read_jsonl
+from _evaldata import evaldata_dir, read_jsonl
 
 from papersum.offline.features import category_features
-
-OUT = REPO / "src" / "papersum" / "data" / "offline" / "categories.json.gz"
 
 
 def build_matrix(
@@ -78,8 +78,20 @@ def main() -> None:
     parser.add_argument("--balance", type=float, default=0.0, help="0 = natural, 1 = class-balanced")
     parser.add_argument("--l2", type=float, default=1e-6)
     parser.add_argument("--primary-share", type=float, default=0.6, help="target mass on the primary")
+    parser.add_argument(
+        "--loss",
+        choices=("softmax", "ovr"),
+        default="softmax",
+        help="softmax over soft targets, or one-vs-rest sigmoids: P(category is one of the paper's)",
+    )
+    parser.add_argument(
+        "--archive-weight", type=float, default=0.0, help="ovr: add archive classes, fold in with this weight"
+    )
+    parser.add_argument(
+        "--prior-correction", type=float, default=0.3, help="stored in the file: share of log prior removed"
+    )
     parser.add_argument("--keep", type=float, default=0.0001, help="drop |weight| below this after centring")
-    parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--out", required=True, help="JSON model (ship it via merge_category_models.py)")
     parser.add_argument("--save-npz", default=None, help="keep the float weights (to try pruning choices)")
     parser.add_argument("--load-npz", default=None, help="skip training, prune saved float weights")
     parser.add_argument("--report", action="store_true", help="print dev accuracy for pruning/prior choices")
@@ -100,6 +112,13 @@ def main() -> None:
     vocab_list = sorted(k for k, n in df.items() if n >= args.min_df)
     vocab = {k: i for i, k in enumerate(vocab_list)}
     classes = sorted({c for r in rows for c in r["categories"]} | {r["primary_category"] for r in rows})
+    n_real = len(classes)
+    # Archive pseudo-classes (math, cs, cond-mat, ...): pooled over their categories they see many
+    # more papers; after training each category gets archive_weight x its archive's weights.
+    archive_of = {c: c.split(".")[0] for c in classes}
+    archives = sorted(a for a, n in Counter(archive_of.values()).items() if n > 1)
+    if args.archive_weight:
+        classes = classes + [f"@{a}" for a in archives]
     class_index = {c: i for i, c in enumerate(classes)}
     indptr, indices, data = build_matrix(docs, vocab)
     n_docs, n_feats, n_classes = len(rows), len(vocab_list), len(classes)
@@ -107,6 +126,13 @@ def main() -> None:
 
     targets = np.zeros((n_docs, n_classes), np.float32)
     for i, r in enumerate(rows):
+        if args.loss == "ovr":
+            # Membership targets: the metric rewards any of the paper's categories, not the primary.
+            for c in {r["primary_category"], *r["categories"]}:
+                targets[i, class_index[c]] = 1.0
+                if args.archive_weight and f"@{archive_of[c]}" in class_index:
+                    targets[i, class_index[f"@{archive_of[c]}"]] = 1.0
+            continue
         others = [c for c in r["categories"] if c != r["primary_category"]]
         share = args.primary_share if others else 1.0
         targets[i, class_index[r["primary_category"]]] = share
@@ -149,11 +175,15 @@ def main() -> None:
             scores = np.zeros((len(ids), n_classes), np.float32)
             np.add.at(scores, row_of, weights[cols] * vals[:, None])
             scores += bias
-            scores -= scores.max(axis=1, keepdims=True)
-            probs = np.exp(scores)
-            probs /= probs.sum(axis=1, keepdims=True)
             y = targets[ids]
-            loss_total += float(-(y * np.log(probs + 1e-9)).sum())
+            if args.loss == "ovr":
+                probs = 1.0 / (1.0 + np.exp(-np.clip(scores, -30, 30)))
+                loss_total += float(-(y * np.log(probs + 1e-9) + (1 - y) * np.log(1 - probs + 1e-9)).sum())
+            else:
+                scores -= scores.max(axis=1, keepdims=True)
+                probs = np.exp(scores)
+                probs /= probs.sum(axis=1, keepdims=True)
+                loss_total += float(-(y * np.log(probs + 1e-9)).sum())
             grad = (probs - y) * sample_weight[ids, None] / len(ids)
             contrib = grad[row_of] * vals[:, None]
             summed = np.zeros((len(uniq), n_classes), np.float32)
@@ -175,7 +205,7 @@ def main() -> None:
             file=sys.stderr,
         )
 
-    floor = int(np.median(primary_counts))
+    floor = int(np.median(primary_counts[:n_real]))
     if args.l1:
         if args.save_npz:
             np.savez(args.save_npz + ".rda.npz", grad_sum=grad_sum, accum=accum, step=step, bias=bias)
@@ -183,6 +213,14 @@ def main() -> None:
         print(f"L1 {args.l1}: {int((weights != 0).sum())} non-zero weights", file=sys.stderr)
     if args.save_npz:
         np.savez(args.save_npz, weights=weights, bias=bias)
+    if args.archive_weight:
+        for c in classes[:n_real]:
+            if f"@{archive_of[c]}" in class_index:
+                a = class_index[f"@{archive_of[c]}"]
+                weights[:, class_index[c]] += args.archive_weight * weights[:, a]
+                bias[class_index[c]] += args.archive_weight * bias[a]
+        weights, bias, classes = weights[:, :n_real].copy(), bias[:n_real].copy(), classes[:n_real]
+        primary_counts = primary_counts[:n_real]
     # Centre each feature's vector on its median (argmax-invariant), then prune and quantise.
     weights -= np.median(weights, axis=1, keepdims=True)
     log_prior = np.log(np.maximum(primary_counts, floor) / n_docs).astype(np.float32)
@@ -227,6 +265,7 @@ def main() -> None:
         "bias": [round(float(b), 4) for b in bias],
         # Floor at the typical per-class count: classes seen only as cross-lists are not "rarer".
         "log_prior": [round(float(v), 4) for v in log_prior],
+        "prior_correction": args.prior_correction,
         "weights": table,
         "trained_on": "arxiv_train.jsonl.gz",
         "params": vars(args) | {"out": None, "data": None},

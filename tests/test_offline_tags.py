@@ -101,7 +101,7 @@ def test_summary_is_valid_and_deterministic(title: str, abstract: str) -> None:
 
 def test_shipped_models_are_package_resources_and_small() -> None:
     folder = resources.files("papersum.data.offline")
-    names = ["categories.json.gz", "keywords.json.gz", "tldr.json", "entities.json.gz"]
+    names = ["categories.npz", "keywords.json.gz", "tldr.json", "entities.json.gz"]
     sizes = [len(folder.joinpath(name).read_bytes()) for name in names]
     assert all(size > 1000 for size in sizes)
     assert sum(sizes) < 3_000_000

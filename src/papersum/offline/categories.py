@@ -1,9 +1,12 @@
-"""arXiv category prediction: a pruned, quantised softmax-regression model shipped as gzip JSON."""
+"""arXiv category prediction: a sparse, quantised linear model shipped as compressed numpy arrays.
+
+The file carries its own prior correction: the share of the (capped, ML-heavy) training prior
+removed from the class biases.
+"""
 
 from __future__ import annotations
 
-import gzip
-import json
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,9 +16,7 @@ import numpy as np
 
 from papersum.offline.features import category_features
 
-MODEL_FILE = "categories.json.gz"
-# Flatten the training prior (9 ML classes have 10x the papers of the others) by this fraction.
-PRIOR_CORRECTION = 0.3
+MODEL_FILE = "categories.npz"
 # A secondary category is listed only when its score is this close (in logits) to the top one.
 SECONDARY_MARGIN = 2.0
 
@@ -34,30 +35,22 @@ class CategoryModel:
 @lru_cache(maxsize=1)
 def load_model() -> CategoryModel:
     """Load the shipped model once (works from a wheel via importlib.resources)."""
-    path = resources.files("papersum.data.offline").joinpath(MODEL_FILE)
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
-        data = json.load(handle)
-    base = np.array(data["bias"], np.float32) - PRIOR_CORRECTION * np.array(data["log_prior"], np.float32)
-    table: dict[str, list[int]] = data["weights"]
-    keys = sorted(table)
-    rows = {key: index for index, key in enumerate(keys)}
-    row_index: list[int] = []
-    class_index: list[int] = []
-    values: list[int] = []
-    for index, key in enumerate(keys):
-        pairs = table[key]
-        class_index += pairs[0::2]
-        values += pairs[1::2]
-        row_index += [index] * (len(pairs) // 2)
-    # int8 keeps the table ~10 MB in memory; the quantisation scale is applied after the dot product.
-    weights = np.zeros((len(rows), len(data["classes"])), np.int8)
-    weights[row_index, class_index] = values
-    return CategoryModel(tuple(data["classes"]), base, rows, weights, float(data["scale"]))
+    raw = resources.files("papersum.data.offline").joinpath(MODEL_FILE).read_bytes()
+    with np.load(io.BytesIO(raw), allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    classes = tuple(arrays["classes"].tobytes().decode("utf-8").split("\n"))
+    keys = arrays["keys"].tobytes().decode("utf-8").split("\n")
+    rows = dict(zip(keys, range(len(keys)), strict=True))
+    base = arrays["bias"] - np.float32(arrays["prior_correction"]) * arrays["log_prior"]
+    # CSR rows -> dense int8 table (~18 MB in memory); the scale is applied after the dot product.
+    row_index = np.repeat(np.arange(len(keys)), arrays["row_lengths"])
+    weights = np.zeros((len(keys), len(classes)), np.int8)
+    weights[row_index, arrays["class_index"]] = arrays["values"]
+    return CategoryModel(classes, base.astype(np.float32), rows, weights, float(arrays["scale"]))
 
 
-def category_scores(title: str, abstract: str, model: CategoryModel | None = None) -> list[float]:
-    """Logit per class (order of `model.classes`)."""
-    model = model or load_model()
+def score_array(title: str, abstract: str, model: CategoryModel) -> np.ndarray:
+    """Logit per class (order of `model.classes`) as a float32 array."""
     lookup = model.rows.get
     rows: list[int] = []
     values: list[float] = []
@@ -67,22 +60,28 @@ def category_scores(title: str, abstract: str, model: CategoryModel | None = Non
             rows.append(row)
             values.append(value)
     if not rows:
-        return [float(b) for b in model.base]
-    scores = model.base + model.scale * (
+        return model.base
+    scores: np.ndarray = model.base + model.scale * (
         np.array(values, np.float32) @ model.weights[rows].astype(np.float32)
     )
-    return [float(v) for v in scores]
+    return scores
+
+
+def category_scores(title: str, abstract: str, model: CategoryModel | None = None) -> list[float]:
+    """Logit per class (order of `model.classes`)."""
+    return [float(v) for v in score_array(title, abstract, model or load_model())]
 
 
 def predict_categories(title: str, abstract: str, k: int = 3) -> list[str]:
     """Up to k arXiv category ids, most likely first; the runners-up only when nearly as likely."""
     model = load_model()
-    scores = category_scores(title, abstract, model)
-    ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], model.classes[i]))
-    top = scores[ranked[0]]
+    scores = score_array(title, abstract, model)
+    # Stable sort on -score: ties go to the alphabetically first class (classes are sorted).
+    ranked = np.argsort(-scores, kind="stable")[: max(k, 1)].tolist()
+    top = float(scores[ranked[0]])
     chosen = [model.classes[ranked[0]]]
     for index in ranked[1:k]:
-        if top - scores[index] <= SECONDARY_MARGIN:
+        if top - float(scores[index]) <= SECONDARY_MARGIN:
             chosen.append(model.classes[index])
     return chosen
 
