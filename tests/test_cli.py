@@ -164,3 +164,24 @@ def test_llm_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERSUM_TPM", "lots")
     code, _, err = invoke("summarize", "--provider", "offline", "-")
     assert code == 2 and "setting 'tpm'" in err
+
+
+def test_unreachable_server_stops_at_once_with_one_line(seeds_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a loopback port with nothing listening
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    code, out, err = invoke(
+        "summarize", str(seeds_dir), "--provider", "openai", "--base-url", f"http://127.0.0.1:{port}/v1"
+    )
+    assert (code, out) == (1, ""), err
+    assert f"cannot reach http://127.0.0.1:{port}/v1" in err and "Traceback" not in err, err
+
+
+def test_all_papers_failing_is_a_failed_run(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.jsonl"
+    huge.write_text(json.dumps({"title": "Full text", "abstract": "word " * 30_000}) + "\n", encoding="utf-8")
+    code, out, err = invoke("summarize", str(huge), "--provider", "offline")
+    assert code == 1 and "all 1 papers failed" in err
+    assert "over the 20,000 limit" in json.loads(out)["error"]

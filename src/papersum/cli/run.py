@@ -37,7 +37,7 @@ from papersum.cli.common import (
 )
 from papersum.config import Settings, load_settings
 from papersum.digest import DEFAULT_TITLE, build_digest
-from papersum.errors import BadInputError, InputError
+from papersum.errors import BadInputError, InputError, PapersumError
 from papersum.ingest import Duplicate, iter_papers
 from papersum.models import Annotation
 from papersum.pipeline import RunStats, summarize_papers
@@ -90,6 +90,12 @@ def _spool_stdin(inputs: list[str], spool_dir: Path) -> list[str]:
     with spooled.open("wb") as handle:
         shutil.copyfileobj(sys.stdin.buffer, handle)
     return [str(spooled) if item == "-" else item for item in inputs]
+
+
+def check_not_all_failed(stats: RunStats) -> None:
+    """Partial failures are recorded per paper (exit 0); a run where nothing worked is a failure."""
+    if stats.total and stats.failed == stats.total:
+        raise PapersumError(f"all {stats.total} papers failed; each annotation's `error` says why")
 
 
 def summary_line(stats: RunStats) -> str:
@@ -174,6 +180,7 @@ def summarize(
         say(summary_line(stats))
         if out != "-":
             say(f"Wrote {stats.total} annotations to {out}")
+    check_not_all_failed(stats)
 
 
 @user_errors
@@ -218,6 +225,6 @@ def run(
         written.append(target)
     if not quiet:
         say(summary_line(stats))
-    if not quiet:
         for target in written:
             say(f"Wrote {target}")
+    check_not_all_failed(stats)

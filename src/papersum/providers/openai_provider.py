@@ -69,6 +69,10 @@ _SDK_PARAMS = frozenset(
 class TransientFailureError(RequestFailedError):
     """Retries on 429/5xx/timeouts were exhausted for one request."""
 
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable  # the server never answered (connection refused, DNS, ...)
+
 
 def _public_url(url: str) -> str:
     """The URL without user:password, query or fragment (may appear in identities and logs)."""
@@ -134,6 +138,7 @@ class OpenAIProvider(Provider):
         self._probe_pending = probe
         self._budget_warned = False
         self._probe_lock = threading.Lock()
+        self._probe_failure: ProviderError | None = None
         self._stats_lock = threading.Lock()
         self.stats: dict[str, float] = {
             "requests": 0,
@@ -259,10 +264,16 @@ class OpenAIProvider(Provider):
 
     def _maybe_probe(self) -> None:
         with self._probe_lock:
+            if self._probe_failure is not None:
+                raise self._probe_failure  # every thread stops, not only the one that probed
             if not self._probe_pending:
                 return
             self._probe_pending = False
-            self.probe()
+            try:
+                self.probe()
+            except ProviderError as exc:
+                self._probe_failure = exc
+                raise
 
     def probe(self) -> bool:
         """One tiny request: does the server enforce response_format? Degrades mode if not."""
@@ -288,6 +299,9 @@ class OpenAIProvider(Provider):
             self._degrade(OutputMode.json_schema)
             return False
         except RequestFailedError as exc:
+            if isinstance(exc, TransientFailureError) and exc.unreachable:
+                # Nothing will work: stop now instead of retrying every paper against a dead server.
+                raise ProviderError(f"cannot reach {_public_url(self.base_url)} ({exc})") from None
             log.warning("response_format probe not completed (%s); assuming json_schema works", exc)
             return True
         try:
@@ -365,7 +379,8 @@ class OpenAIProvider(Provider):
                 log.info("%s; retry %d in %.2fs", self.redact(failure), retry_number + 1, wait)
                 time.sleep(wait)
             raise TransientFailureError(
-                self.redact(f"gave up after {self.retry.max_retries + 1} tries: {failure}")
+                self.redact(f"gave up after {self.retry.max_retries + 1} tries: {failure}"),
+                unreachable=failure == "APIConnectionError",
             )
         finally:
             self.budget.settle(worst, actual)
