@@ -64,7 +64,7 @@ def _chromium() -> str:
     for name in (os.environ.get("PAPERSUM_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
         if name and (path := shutil.which(name)):
             return path
-    pytest.skip("no Chromium found (install with: apt-get install -y chromium); browser tests need it")
+    pytest.skip(reason="no Chromium found (install with: apt-get install -y chromium); browser tests need it")
 
 
 def _run_chromium(tmp_path: Path, *args: str) -> str:
