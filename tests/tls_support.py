@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
+NO_OPENSSL_REASON = "openssl CLI not found: cannot make a test certificate (cryptography is not installed)"
+
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
     """(cert.pem, key.pem); skips the test when no openssl CLI exists (cryptography is not installed)."""
     openssl = shutil.which("openssl")
     if openssl is None:
-        pytest.skip(
-            reason="openssl CLI not found: cannot make a test certificate (cryptography is not installed)"
-        )
+        pytest.skip(reason=NO_OPENSSL_REASON)
     cert, key = directory / "cert.pem", directory / "key.pem"
     subprocess.run(
         [
