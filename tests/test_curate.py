@@ -10,7 +10,7 @@ import pytest
 from digest_samples import annotation, sample_annotations
 from papersum.curate import Curation, SeenStore, curate, keyword_score, paper_key
 from papersum.digest import build_digest
-from papersum.models import Annotation
+from papersum.models import Annotation, Relevance
 
 
 def _papers() -> list[Annotation]:
@@ -80,10 +80,10 @@ def test_since_keeps_papers_without_dates() -> None:
 
 def test_provider_relevance_wins_when_present() -> None:
     papers = _papers()
-    papers[2] = papers[2].model_copy(update={"relevance": 0.9})
-    papers[0] = papers[0].model_copy(update={"relevance": 0.2})
+    papers[2] = papers[2].model_copy(update={"relevance": Relevance(score=0.9)})
+    papers[0] = papers[0].model_copy(update={"relevance": Relevance(score=0.2)})
     result = curate(papers, Curation(include=("graph",)))
-    assert result.scoring == "provider relevance"
+    assert result.scoring == "relevance"
     assert [item.paper_id for item in result.kept] == ["2401.00003", "2401.00001v1", "2401.00004"]
 
 
@@ -125,10 +125,21 @@ def test_seen_store_round_trip_and_new_only(tmp_path: Path) -> None:
     assert paper_key(sample_annotations()[2]) == "sha1-0123456789abcdef"
 
 
-def test_seen_store_uses_cache_dir_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PAPERSUM_CACHE_DIR", str(tmp_path / "cache"))
+def test_seen_store_lives_in_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERSUM_DATA_DIR", str(tmp_path / "data"))
     SeenStore.open().record(_papers()[:1], date(2026, 11, 27))
-    assert (tmp_path / "cache" / "seen-papers.json").exists()
+    assert (tmp_path / "data" / "seen-papers.json").exists()
+    assert not (tmp_path / "cache" / "seen-papers.json").exists()  # users clear the cache
+
+
+def test_seen_store_carries_over_a_legacy_cache_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERSUM_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PAPERSUM_DATA_DIR", str(tmp_path / "data"))
+    SeenStore.open(tmp_path / "cache").record(_papers()[:1], date(2026, 11, 27))
+    store = SeenStore.open()
+    assert store.keys() == {paper_key(_papers()[0])}
+    store.record(_papers()[1:2], date(2026, 11, 28))
+    assert (tmp_path / "data" / "seen-papers.json").exists()
 
 
 def test_corrupt_seen_store_names_the_file(tmp_path: Path) -> None:

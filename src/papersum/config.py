@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_cache_dir, user_config_dir
+from platformdirs import user_cache_dir, user_config_dir, user_data_dir
 from pydantic import BaseModel, ValidationError
 
 from papersum.errors import UsageError
@@ -23,6 +23,7 @@ class Settings(BaseModel):
     """Every setting a command can take from the environment or the config file."""
 
     cache_dir: Path = Path(user_cache_dir("papersum"))
+    data_dir: Path = Path(user_data_dir("papersum"))
     provider: str | None = None
     model: str | None = None
     base_url: str | None = None

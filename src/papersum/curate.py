@@ -105,8 +105,10 @@ def curate(annotations: Iterable[Annotation], curation: Curation) -> CurationRes
 
     scores: dict[str, float] = {}
     if any(annotation.relevance is not None for annotation in kept):
-        scoring = "provider relevance"
-        scores = {item.paper_id: item.relevance if item.relevance is not None else -1.0 for item in kept}
+        scoring = "relevance"
+        scores = {
+            item.paper_id: item.relevance.score if item.relevance is not None else -1.0 for item in kept
+        }
     elif curation.include:
         scoring = "keyword match"
         scores = {item.paper_id: keyword_score(item, curation.include) for item in kept}
@@ -152,9 +154,23 @@ class SeenStore:
 
     @classmethod
     def open(cls, directory: Path | None = None) -> SeenStore:
-        path = (directory or default_cache_dir()) / SEEN_FILE
+        if directory is None:
+            from papersum.datadir import data_dir
+
+            directory = data_dir()
+            legacy = default_cache_dir() / SEEN_FILE
+            if not (directory / SEEN_FILE).exists() and legacy.exists():
+                # Written by papersum <= 0.8 into the cache directory: carry it over.
+                store = cls._read(legacy)
+                store.path = directory / SEEN_FILE
+                return store
+        path = directory / SEEN_FILE
         if not path.exists():
             return cls(path)
+        return cls._read(path)
+
+    @classmethod
+    def _read(cls, path: Path) -> SeenStore:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             seen = data["seen"]
@@ -177,8 +193,9 @@ class SeenStore:
             if key not in self.seen:
                 self.seen[key] = day.isoformat()
                 added += 1
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"version": 1, "seen": self.seen}, indent=1, sort_keys=True) + "\n")
-        temporary.replace(self.path)
+        from papersum.datadir import atomic_write_text
+
+        atomic_write_text(
+            self.path, json.dumps({"version": 1, "seen": self.seen}, indent=1, sort_keys=True) + "\n"
+        )
         return added

@@ -57,6 +57,16 @@ class Paper(BaseModel):
     published: date | None = None
     categories: list[str] = Field(default_factory=list)
     source: str | None = Field(default=None, description="file:line the paper was read from")
+    # What a source knows about the paper beyond its text (arXiv feeds, Hugging Face daily papers).
+    # None when the source does not say; never part of the content hash (they do not change a summary).
+    announce_type: str | None = Field(
+        default=None, description="arXiv announcement: new, cross, replace or replace-cross"
+    )
+    version: int | None = Field(default=None, ge=1, description="arXiv version number")
+    upvotes: int | None = Field(default=None, description="Hugging Face daily papers upvotes")
+    ai_summary: str | None = Field(default=None, description="Hugging Face's own AI summary")
+    ai_keywords: list[str] = Field(default_factory=list, description="Hugging Face's AI keywords")
+    github_repo: str | None = Field(default=None, description="code repository URL")
 
     @property
     def arxiv_id(self) -> str | None:
@@ -137,6 +147,18 @@ class Provenance(BaseModel):
     duration_s: float | None = None
 
 
+class Relevance(BaseModel):
+    """Why a paper was picked for one reader: a score (higher first) and reasons a person understands."""
+
+    score: float
+    reasons: list[str] = Field(
+        default_factory=list, description="e.g. \"matches your interest 'view synthesis'\""
+    )
+    matched: list[str] = Field(
+        default_factory=list, description="what matched: interest terms, library titles, include terms"
+    )
+
+
 class Annotation(BaseModel):
     """One line of `papersum summarize` output: the paper's metadata plus its summary or error."""
 
@@ -152,9 +174,23 @@ class Annotation(BaseModel):
     why_it_matters: str | None = None
     provenance: Provenance | None = None
     error: str | None = None
-    relevance: float | None = Field(
-        default=None, description="provider's relevance score for ranking a digest (higher first)"
+    announce_type: str | None = None
+    version: int | None = None
+    upvotes: int | None = None
+    ai_summary: str | None = None
+    ai_keywords: list[str] = Field(default_factory=list)
+    github_repo: str | None = None
+    relevance: Relevance | None = Field(
+        default=None, description="relevance to one reader, for ranking a digest (higher first)"
     )
+
+    @field_validator("relevance", mode="before")
+    @classmethod
+    def _score_only(cls, value: object) -> object:
+        # Annotations written before relevance carried reasons stored a bare score.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"score": float(value)}
+        return value
 
     @property
     def ok(self) -> bool:
@@ -170,6 +206,12 @@ class Annotation(BaseModel):
             published=paper.published,
             abstract=paper.abstract,
             source=paper.source,
+            announce_type=paper.announce_type,
+            version=paper.version,
+            upvotes=paper.upvotes,
+            ai_summary=paper.ai_summary,
+            ai_keywords=paper.ai_keywords,
+            github_repo=paper.github_repo,
             **fields,
         )
 

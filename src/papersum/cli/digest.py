@@ -112,7 +112,7 @@ def digest(
 ) -> None:
     """Curate and render a digest from annotations.
 
-    Papers are ranked by provider relevance when present, else by --include keyword matches, else
+    Papers are ranked by relevance when present, else by --include keyword matches, else
     kept in input order; --top keeps the best N per group. Papers written to a digest file are
     remembered in the cache dir, so --new-only can skip them next time.
 

@@ -1,0 +1,38 @@
+"""The data directory: user state that must survive `papersum cache clear` (ratings, what was sent).
+
+The cache holds results that can be recomputed; users clear it. What a reader rated and what a
+newsletter already sent cannot be recomputed, so it lives here instead: `$PAPERSUM_DATA_DIR`, else
+the `data_dir` setting of the config file, else the platform's user data directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    """The data directory (not created here)."""
+    from papersum.config import load_settings
+
+    return load_settings().data_dir
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader (or a killed writer) sees the old or the new file, never half.
+
+    The temporary file lives in the same directory (so the rename is atomic) and is flushed to disk
+    before it replaces the target.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
