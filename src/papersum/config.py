@@ -33,6 +33,7 @@ class Settings(BaseModel):
     prices_file: Path | None = None
     no_cache: bool = False
     schema_profile: str | None = None
+    prompt: str | None = None
     rpm: float | None = None
     tpm: float | None = None
 

@@ -83,11 +83,12 @@ def annotate_paper(paper: Paper, provider: Provider, cache: ResultCache | None) 
         hit = cache.get(key)
         if hit is not None:
             provenance = hit.provenance.model_copy(update={"cached": True})
+            summary, provenance = provider.finalize(paper, hit.summary, provenance)
             return Annotation.from_paper(
                 paper,
-                tldr=hit.summary.tldr,
-                tags=hit.summary.tags,
-                why_it_matters=hit.summary.why_it_matters,
+                tldr=summary.tldr,
+                tags=summary.tags,
+                why_it_matters=summary.why_it_matters,
                 provenance=provenance,
             )
     try:
@@ -103,12 +104,13 @@ def annotate_paper(paper: Paper, provider: Provider, cache: ResultCache | None) 
     # A fallback (offline) result stands in for a failed LLM call: not cached, so a re-run retries the LLM.
     if cache is not None and key is not None and result.provenance.mode != FALLBACK_MODE:
         cache.put(key, result.summary, result.provenance)
+    summary, provenance = provider.finalize(paper, result.summary, result.provenance)
     return Annotation.from_paper(
         paper,
-        tldr=result.summary.tldr,
-        tags=result.summary.tags,
-        why_it_matters=result.summary.why_it_matters,
-        provenance=result.provenance,
+        tldr=summary.tldr,
+        tags=summary.tags,
+        why_it_matters=summary.why_it_matters,
+        provenance=provenance,
         error=result.error,
     )
 

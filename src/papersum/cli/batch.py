@@ -11,7 +11,7 @@ from papersum.batch.files import MAX_FILE_BYTES, MAX_FILE_REQUESTS
 from papersum.batch.manifest import find_batch_dir, load_failed, load_manifest, save_failed
 from papersum.batch.state import load_state
 from papersum.cache import ResultCache
-from papersum.cli.common import BaseUrlOpt, InputsArg, QuietOpt, SkipBadOpt, say, user_errors
+from papersum.cli.common import BaseUrlOpt, InputsArg, PromptOpt, QuietOpt, SkipBadOpt, say, user_errors
 from papersum.cli.run import _check_inputs as check_inputs
 from papersum.config import load_settings
 from papersum.errors import PapersumError, UsageError
@@ -52,6 +52,7 @@ def prepare(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=1, help="Bytes per file (API limit 200 MB).")
     ] = MAX_FILE_BYTES,
+    prompt: PromptOpt = None,
     skip_bad: SkipBadOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -74,13 +75,15 @@ def prepare(
         raise UsageError(f"file limits cannot exceed the API's {MAX_FILE_REQUESTS:,} requests / 200 MB")
     if "-" in inputs:
         raise UsageError("batch prepare reads its inputs twice (check, then write): save stdin to a file")
-    settings = load_settings(provider="openai", model=model, base_url=base_url)
+    settings = load_settings(provider="openai", model=model, base_url=base_url, prompt=prompt)
     check_inputs(inputs, skip_bad, quiet)
     papers = (item for item in iter_papers(inputs) if isinstance(item, Paper))
     try:
         provider = batch_provider(model, settings.base_url, settings)
     except ProviderError as exc:
         raise _provider_failure(exc) from None
+    if settings.base_url:
+        provider.inspect_server()  # a small model gets requests that fit (the compact schema)
     with provider, ResultCache.open(settings.cache_dir) as cache:
         report = prepare_batch(
             papers,

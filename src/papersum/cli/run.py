@@ -25,6 +25,7 @@ from papersum.cli.common import (
     ModelOpt,
     NoCacheOpt,
     PricesOpt,
+    PromptOpt,
     ProviderOpt,
     QuietOpt,
     SkipBadOpt,
@@ -146,6 +147,7 @@ def provider_flags(arguments: dict[str, Any]) -> dict[str, Any]:
         "max_cost": arguments["max_cost"],
         "fallback": arguments["fallback"],
         "prices_file": arguments["prices"],
+        "prompt": arguments["prompt"],
     }
 
 
@@ -160,6 +162,7 @@ def summarize(
     max_cost: MaxCostOpt = None,
     fallback: FallbackOpt = None,
     prices: PricesOpt = None,
+    prompt: PromptOpt = None,
     skip_bad: SkipBadOpt = False,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -200,6 +203,7 @@ def run(
     max_cost: MaxCostOpt = None,
     fallback: FallbackOpt = None,
     prices: PricesOpt = None,
+    prompt: PromptOpt = None,
     skip_bad: SkipBadOpt = False,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from papersum.llm_request import COMPACT_LIMITS, COMPACT_MAX_TOKENS
-from papersum.models import Paper
+from papersum.models import Paper, Provenance, Summary
 from papersum.providers.base import Provider, ProviderError, ProviderResult
 from papersum.providers.openai_provider import DUMMY_KEY, OpenAIProvider
 
@@ -107,6 +107,9 @@ class LocalProvider(Provider):
 
     def execute(self, paper: Paper) -> ProviderResult:
         return self._inner.execute(paper)
+
+    def finalize(self, paper: Paper, summary: Summary, provenance: Provenance) -> tuple[Summary, Provenance]:
+        return self._inner.finalize(paper, summary, provenance)
 
     def close(self) -> None:
         self._inner.close()
