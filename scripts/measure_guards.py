@@ -12,6 +12,7 @@ bootstrap 95% interval of its difference to the draft alone (the offline engine)
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,9 +75,15 @@ def main() -> None:
             scores = score_suite(meta.suite, items, annotations_for(items, answers, off))
             boot = paired_bootstrap(base_rows, scores.rows, statistic)
             print(
-                f"  {name:28s} {statistic(scores.rows):6.1f}   vs draft {boot.delta:+5.1f} "
-                f"[{boot.low:+5.1f}, {boot.high:+5.1f}]"
+                f"  {name:28s} {100 * statistic(scores.rows):6.1f}   vs draft {100 * boot.delta:+5.1f} "
+                f"[{100 * boot.low:+5.1f}, {100 * boot.high:+5.1f}]"
             )
+        sources: Counter[tuple[str, str]] = Counter()
+        for item, answer in zip(items, answers, strict=True):
+            if answer is not None:
+                for field, source in refine(item.paper, make_draft(item.paper), answer).fields.items():
+                    sources[field, source] += 1
+        print("  fields (all guards):", ", ".join(f"{f} {s} {n}" for (f, s), n in sorted(sources.items())))
     cache.close()
 
 

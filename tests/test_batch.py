@@ -140,7 +140,7 @@ def test_prepare_for_a_small_model_writes_requests_that_fit(
     )  # fmt: skip
     assert code == 0, err
     assert caplog.text.count("using the compact schema") == 1
-    assert "135M parameters, from its name" in caplog.text
+    assert "135M parameters according to its name" in caplog.text
     for line in request_lines(out):
         body = line["body"]
         assert body["max_tokens"] == COMPACT_MAX_TOKENS

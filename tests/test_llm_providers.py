@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from pathlib import Path
@@ -18,6 +19,7 @@ from papersum.pricing import Budget, load_price_table
 from papersum.providers.openai_provider import OpenAIProvider
 from papersum.providers.ratelimit import RetryPolicy
 from papersum.providers.server_info import inspect_model
+from papersum.refine import make_draft
 
 pytestmark = pytest.mark.llm
 
@@ -44,11 +46,12 @@ PAPERS = [
         categories=["math.OC"],
     ),
 ]
-# Tight output bounds and few tokens keep each SmolLM2 answer to a couple of seconds on 2 cores.
+# Tight output bounds and few tokens keep each SmolLM2 answer to a couple of seconds on 2 cores;
+# the transport tests use the shorter v1 prompt (no draft), the first test the default one.
 TEST_LIMITS = SchemaLimits(
     tldr_chars=200, phrase_chars=30, max_items=2, why_chars=100, tldr_prefix="This paper"
 )
-FAST = {"limits": TEST_LIMITS, "max_tokens": 300, "timeout_s": 120.0}
+FAST = {"limits": TEST_LIMITS, "max_tokens": 300, "timeout_s": 120.0, "prompt": "summarize@1"}
 SECRET = "sk-test-SECRETSECRET0123456789abcdef"
 
 
@@ -62,23 +65,36 @@ def provider_for(base_url: str, **options: Any) -> OpenAIProvider:
 
 def test_structured_output_parses_into_models_and_cache_hits_send_nothing(llm_server: str) -> None:
     cache = ResultCache.open()
-    with FaultProxy(llm_server) as proxy, provider_for(proxy.base_url) as provider:
+    # The default prompt: the model refines the offline draft, the guards pick field by field.
+    limits = dataclasses.replace(TEST_LIMITS, tldr_prefix=None, category_ids=("cs.CL",))
+    with (
+        FaultProxy(llm_server) as proxy,
+        provider_for(proxy.base_url, prompt="summarize", limits=limits) as provider,
+    ):
+        assert provider.template.version >= 2
         first = list(summarize_papers(PAPERS[:2], provider, cache))
         assert [a.paper_id for a in first] == ["p1", "p2"]
-        for annotation in first:
+        for annotation, sent in zip(first, proxy.log[-2:], strict=True):
             assert annotation.ok, annotation.error
-            assert annotation.tldr is not None and annotation.tldr.startswith("This paper")
+            draft = make_draft(PAPERS[int(annotation.paper_id[1]) - 1])
+            assert draft.summary.tldr in sent["body"]["messages"][1]["content"]
+            assert annotation.tldr is not None and annotation.tags is not None
             Summary(tldr=annotation.tldr, tags=annotation.tags, why_it_matters=annotation.why_it_matters)
             prov = annotation.provenance
             assert prov is not None and prov.mode is not None and prov.mode.startswith("json_schema")
             assert prov.prompt_id == "summarize" and prov.prompt_hash == provider.template.hash
             assert prov.input_tokens and prov.output_tokens and not prov.cached
+            assert prov.fields is not None and set(prov.fields) >= {"tldr", "categories", "keywords"}
+            assert annotation.tags.categories == draft.summary.tags.categories  # the authors' own
         requests_before = len(proxy.log)
         stats = RunStats()
         second = list(summarize_papers(PAPERS[:2], provider, cache, stats=stats))
         assert len(proxy.log) == requests_before, "a cache hit must not send a request"
         assert all(a.provenance is not None and a.provenance.cached for a in second)
         assert [a.tldr for a in second] == [a.tldr for a in first]
+        assert [a.provenance.fields for a in second if a.provenance] == [
+            a.provenance.fields for a in first if a.provenance
+        ]
         assert stats.cached == 2
     cache.close()
 

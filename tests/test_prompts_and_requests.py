@@ -241,12 +241,12 @@ def test_an_answer_cut_off_gets_more_room_within_the_context_then_none() -> None
 
     url = "http://127.0.0.1:9/v1"  # nothing is sent
     with OpenAIProvider("m", base_url=url, limits=DEFAULT_LIMITS, probe=False) as provider:
-        provider.n_ctx = 1000
+        provider.room.n_ctx = 1000
         cut = ChatReply(content='{"tldr": "abc', input_tokens=500, finish_reason="length")
-        grown = provider._more_room(DEFAULT_LIMITS, {"max_tokens": 400, "seed": 0}, cut)
+        grown = provider.room.after_cut_off(DEFAULT_LIMITS, {"max_tokens": 400, "seed": 0}, cut)
         assert grown == (DEFAULT_LIMITS, {"max_tokens": 492, "seed": 0})  # 1000 - 500 - 8
-        assert provider._more_room(DEFAULT_LIMITS, grown[1], cut) is None
+        assert provider.room.after_cut_off(DEFAULT_LIMITS, grown[1], cut) is None
     with OpenAIProvider("m", base_url=url, probe=False) as auto:  # "auto": compact, then more tokens
-        limits, params = auto._more_room(auto.limits, dict(auto.params), cut) or (None, {})
+        limits, params = auto.room.after_cut_off(auto.limits, dict(auto.params), cut) or (None, {})
         assert limits is COMPACT_LIMITS and auto.limits is COMPACT_LIMITS
         assert params["max_tokens"] == COMPACT_MAX_TOKENS and auto.identity()["limits"] == "auto"

@@ -19,21 +19,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import openai
 
-from papersum.llm_request import (
-    COMPACT_LIMITS,
-    COMPACT_MAX_TOKENS,
-    DEFAULT_LIMITS,
-    OutputMode,
-    SchemaLimits,
-    is_drafted,
-    is_small_model,
-    params_from_name,
-)
+from papersum.llm_request import OutputMode, SchemaLimits, is_drafted, params_from_name
 from papersum.models import Paper, Provenance, Summary
 from papersum.pricing import Budget, BudgetExceededError, PriceTable, load_price_table
 from papersum.prompts import PromptTemplate, load_prompt
 from papersum.providers.base import Provider, ProviderError, ProviderResult
 from papersum.providers.ratelimit import RateLimiter, RetryPolicy, parse_retry_after
+from papersum.providers.room import AnswerRoom
 from papersum.providers.server_info import inspect_model
 from papersum.providers.structured import (
     ChatReply,
@@ -51,12 +43,9 @@ log = logging.getLogger(__name__)
 DUMMY_KEY = "sk-no-key-required"  # local servers (llama.cpp, vLLM, Ollama) accept any key
 _KEY_LIKE = re.compile(r"\b(sk|key|api)[-_][A-Za-z0-9_\-*.]{6,}", re.IGNORECASE)
 _PROBE_VALUE = "papersum-probe-7"
-# An answer cut off at max_tokens gets one more try with twice the room, up to this many tokens.
-MAX_OUTPUT_TOKENS = 2048
 # A small model usually runs on a CPU next to us, several requests sharing it: answers can take
 # minutes, and a timed-out request that is sent again only adds to the queue.
 SMALL_MODEL_TIMEOUT_S = 300.0
-_TOKEN_PARAMS = ("max_tokens", "max_completion_tokens")
 _SDK_PARAMS = frozenset(
     {
         "model",
@@ -136,18 +125,16 @@ class OpenAIProvider(Provider):
         self._drafted = is_drafted(self.template)
         if _is_reasoning_model(model):
             # o-series and gpt-5 take max_completion_tokens (reasoning included) and no temperature.
-            self.params: dict[str, Any] = {"max_completion_tokens": max_tokens}
+            params: dict[str, Any] = {"max_completion_tokens": max_tokens}
         else:
-            self.params = {"max_tokens": max_tokens, "temperature": temperature}
+            params = {"max_tokens": max_tokens, "temperature": temperature}
             if seed is not None:
-                self.params["seed"] = seed
-        self.params.update(extra_params or {})
+                params["seed"] = seed
+        params.update(extra_params or {})
         # What keys the cache: the configuration, not the bounds "auto" may switch to mid-run.
-        self._configured_params = dict(sorted(self.params.items()))
+        self._configured_params = dict(sorted(params.items()))
         self._configured_limits = limits
-        self.limits = limits or DEFAULT_LIMITS
-        self.n_ctx: int | None = None  # the server's context window per request, once known
-        self._profile_lock = threading.Lock()
+        self.room = AnswerRoom(model, limits, params, on_compact=self._small_model_timeout)
         self.max_attempts = max_attempts
         self.retry = retry or RetryPolicy()
         self.limiter = limiter or RateLimiter()
@@ -160,8 +147,7 @@ class OpenAIProvider(Provider):
             api_key=self._api_key, base_url=self.base_url, max_retries=0, timeout=timeout_s
         )
         self._mode = OutputMode.json_schema
-        if limits is None and is_small_model(params_from_name(model)):
-            self._use_compact(f"{_size(params_from_name(model))} parameters, from its name")
+        self.room.learn(params_from_name(model), None, "its name")
         self._probe_pending = probe
         self._budget_warned = False
         self._probe_lock = threading.Lock()
@@ -231,7 +217,7 @@ class OpenAIProvider(Provider):
                 on_mode_rejected=self._degrade,
                 params=self.params,
                 limits=self.limits,
-                on_truncated=self._more_room,
+                on_truncated=self.room.after_cut_off,
             )
         except StructuredOutputError as exc:
             if isinstance(exc.__cause__, BudgetExceededError) and not self._budget_warned:
@@ -297,58 +283,24 @@ class OpenAIProvider(Provider):
             summary=offline.summary, provenance=provenance, error=offline.error, raw_output=raw
         )
 
-    # -- room to answer: the schema profile and max_tokens ------------------------------------
+    # -- room to answer (providers/room.py) -------------------------------------------------
     @property
-    def auto_schema(self) -> bool:
-        return self._configured_limits is None
+    def limits(self) -> SchemaLimits:
+        return self.room.limits
 
-    def _use_compact(self, why: str) -> None:
-        """Switch this run to the compact schema (said once, on stderr)."""
-        with self._profile_lock:
-            if self.limits is COMPACT_LIMITS:
-                return
-            self.limits = COMPACT_LIMITS
-            if self._timeout_s < SMALL_MODEL_TIMEOUT_S:
-                self._client = self._client.with_options(timeout=SMALL_MODEL_TIMEOUT_S)
-            params = dict(self.params)
-            for name in _TOKEN_PARAMS:
-                if name in params:
-                    params[name] = max(int(params[name]), COMPACT_MAX_TOKENS)
-            self.params = params
-        log.warning(
-            "model %s: %s; using the compact schema (shorter fields, at most %d items per tag list; "
-            "PAPERSUM_SCHEMA=full keeps the full one)",
-            self._model,
-            why,
-            COMPACT_LIMITS.max_items or 0,
-        )
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.room.params
+
+    def _small_model_timeout(self) -> None:
+        if self._timeout_s < SMALL_MODEL_TIMEOUT_S:
+            self._client = self._client.with_options(timeout=SMALL_MODEL_TIMEOUT_S)
 
     def inspect_server(self) -> None:
         """Ask the server how big the model is and how long its context is (no-op if it will not say)."""
-        info = inspect_model(
-            self.base_url, self._model, self._api_key if self._api_key != DUMMY_KEY else None
-        )
-        self.n_ctx = info.n_ctx
-        if self.auto_schema and is_small_model(info.n_params):
-            self._use_compact(f"{_size(info.n_params)} parameters according to the server ({info.source})")
-
-    def _more_room(
-        self, limits: SchemaLimits, params: dict[str, Any], reply: ChatReply
-    ) -> tuple[SchemaLimits, dict[str, Any]] | None:
-        """The bounds for the attempt after an answer cut off at the token limit, or None."""
-        if self.auto_schema and limits is not COMPACT_LIMITS:
-            self._use_compact("an answer was cut off at the token limit")
-            return self.limits, {**params, **{k: v for k, v in self.params.items() if k in _TOKEN_PARAMS}}
-        name = next((k for k in _TOKEN_PARAMS if k in params), None)
-        if name is None:
-            return None
-        room = MAX_OUTPUT_TOKENS
-        if self.n_ctx and reply.input_tokens:
-            room = min(room, self.n_ctx - reply.input_tokens - 8)
-        grown = min(int(params[name]) * 2, room)
-        if grown <= int(params[name]):
-            return None
-        return limits, {**params, name: grown}
+        key = self._api_key if self._api_key != DUMMY_KEY else None
+        info = inspect_model(self.base_url, self._model, key)
+        self.room.learn(info.n_params, info.n_ctx, f"the server ({info.source})")
 
     def _degrade(self, mode: OutputMode) -> None:
         if self._mode is mode:
@@ -492,11 +444,6 @@ class OpenAIProvider(Provider):
 def _is_reasoning_model(model: str) -> bool:
     name = model.rsplit("/", 1)[-1]
     return name.startswith(("o1", "o3", "o4", "gpt-5"))
-
-
-def _size(n_params: int | None) -> str:
-    n = n_params or 0
-    return f"{n / 1e9:.1f}B" if n >= 1e9 else f"{n / 1e6:.0f}M"
 
 
 def _is_completion(response: Any) -> bool:

@@ -90,7 +90,9 @@ def _local(model: str | None = None, settings: Any = None, **options: Any) -> Pr
         return LocalProvider(
             model,
             threads=options.get("threads") or 0,
-            n_parallel=options.get("n_parallel") or 1,
+            # One llama.cpp slot per parallel request: it decodes them together in one batch, so
+            # --concurrency N gives N answers for little more CPU than one (same single thread).
+            n_parallel=options.get("n_parallel") or min(getattr(settings, "concurrency", 1) or 1, 8),
             **_llm_options(settings, options),
         )
     except ProviderError as exc:
