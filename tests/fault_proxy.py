@@ -30,6 +30,28 @@ from urllib.parse import urlsplit
 RANDOM_FAULTS = ("429", "500", "timeout", "truncate", "cut", "html", "badjson", "prose")
 
 
+def canned_answer(action: str, authorization: str | None) -> tuple[int, bytes, str, dict[str, str]] | None:
+    """(status, body, content type, headers) for the actions answered without the upstream server."""
+
+    def error(message: str) -> bytes:
+        return json.dumps({"error": {"message": message, "type": "injected"}}).encode()
+
+    if action in ("429", "500"):
+        return (
+            int(action),
+            error(f"injected {action}"),
+            "application/json",
+            ({"Retry-After": "0.2"} if action == "429" else {}),
+        )
+    if action == "reject_schema":  # a server without json_schema support
+        return 400, error("response_format json_schema unsupported"), "application/json", {}
+    if action == "html":  # a gateway's error page, served with status 200
+        return 200, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html", {}
+    if action == "echo_auth":  # a hostile server that reflects the credentials it got
+        return 401, error(f"bad key {authorization}"), "application/json", {}
+    return None
+
+
 class FaultProxy:
     def __init__(
         self,
@@ -67,35 +89,9 @@ class FaultProxy:
                     action = proxy.script.pop(0) if proxy.script else (proxy.always or proxy.draw())
                     proxy.log.append({"path": self.path, "action": action, "body": json.loads(body or b"{}")})
                     proxy.seen_headers.append(dict(self.headers))
-                if action in ("429", "500"):
-                    payload = json.dumps(
-                        {"error": {"message": f"injected {action}", "type": "injected"}}
-                    ).encode()
-                    self.send_response(int(action))
-                    if action == "429":
-                        self.send_header("Retry-After", "0.2")
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                    return
-                if action == "reject_schema":  # a server without json_schema support
-                    payload = json.dumps(
-                        {"error": {"message": "response_format json_schema unsupported"}}
-                    ).encode()
-                    self.send_response(400)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                    return
-                if action == "html":  # a gateway's error page, served with status 200
-                    payload = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
-                    self.send_response(200)
-                    self.send_header("Content-Type", "text/html")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
+                canned = canned_answer(action, self.headers.get("Authorization"))
+                if canned is not None:
+                    self._reply(*canned)
                     return
                 if action == "timeout":
                     time.sleep(proxy.stall_s)
@@ -105,17 +101,15 @@ class FaultProxy:
                     data = json.loads(body)
                     data.pop("response_format", None)
                     body = json.dumps(data).encode()
-                if action == "echo_auth":  # a hostile server that reflects the credentials it got
-                    payload = json.dumps(
-                        {"error": {"message": f"bad key {self.headers.get('Authorization')}"}}
-                    ).encode()
-                    self.send_response(401)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                    return
                 self._forward(body, action)
+
+            def _reply(self, status: int, payload: bytes, content_type: str, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                for name, value in {"Content-Type": content_type, **headers}.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
 
             def _forward(self, body: bytes, action: str) -> None:
                 conn = http.client.HTTPConnection(*proxy.upstream, timeout=600)
@@ -143,16 +137,16 @@ class FaultProxy:
                                 "output": usage.get("completion_tokens", 0),
                             }
                         )
+                if action != "truncate":
+                    self._reply(response.status, payload, "application/json", {})
+                    return
                 self.send_response(response.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                if action == "truncate":
-                    self.wfile.write(payload[: len(payload) // 2])
-                    self.wfile.flush()
-                    self.close_connection = True
-                    return
-                self.wfile.write(payload)
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                self.close_connection = True
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

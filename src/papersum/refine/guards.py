@@ -8,10 +8,10 @@ answer is the draft wherever the model cannot show it did better:
   it to overlap a human TL;DR at least as much as the draft (the score the draft was chosen by).
 - categories: the paper's own are kept; otherwise the model chooses among the draft's categories
   (the ones the classifier itself found nearly as likely as its best), nothing else.
-- keywords, tasks, methods, datasets: a phrase the text does not contain is dropped, and so is one
-  the model gives two entity types (it stays only where the draft typed it); the model's phrases
-  come first and the draft's fill the list to the draft's length, so the model reorders and adds
-  grounded phrases but cannot empty a list.
+- keywords, tasks, methods, datasets: a phrase the text does not contain is dropped; a task, method
+  or dataset the draft does not list there is kept only when the engine's entity typer (trained on
+  SciERC) gives the phrase that type; the model's phrases come first and the draft's fill the list
+  to the draft's length, so the model reorders and adds backed phrases but cannot empty a list.
 - contribution: the model's kind is kept when the text has a cue for it ("we release a dataset").
 - why_it_matters (the draft has none): dropped when it shares almost nothing with the abstract.
 """
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from papersum.models import Contribution, Paper, Summary, Tags
 from papersum.offline.contribution import has_cue
+from papersum.offline.entities import load_typer, type_phrase
 from papersum.offline.overlap import is_ungrounded
 from papersum.offline.text import STOPWORDS, fold_inflection
 from papersum.offline.tldr import expected_rouge1
@@ -43,7 +44,7 @@ GUARDS = (
     "contribution",
     "why",
 )
-ENTITY_FIELDS = ("tasks", "methods", "datasets")
+ENTITY_TYPES = {"tasks": "Task", "methods": "Method", "datasets": "Material"}  # SciERC's names
 
 
 @dataclass(frozen=True)
@@ -144,17 +145,13 @@ def guard_list(
     return merged, (MERGED if from_draft and grounded else MODEL if grounded else DRAFT), note
 
 
-def one_type_each(drafted: Tags, answers: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The model's entity lists without a phrase it gave two types, except where the draft has it."""
-    types: dict[str, int] = {}
-    for name in ENTITY_FIELDS:
-        for phrase in {p.lower() for p in answers[name]}:
-            types[phrase] = types.get(phrase, 0) + 1
-    kept: dict[str, list[str]] = {}
-    for name in ENTITY_FIELDS:
-        typed = {p.lower() for p in getattr(drafted, name)}
-        kept[name] = [p for p in answers[name] if types[p.lower()] == 1 or p.lower() in typed]
-    return kept
+def typed_as(kind: str, drafted: list[str], model: list[str]) -> tuple[list[str], list[str]]:
+    """(kept, dropped): the model's phrases for an entity field that the draft lists there or the
+    engine's typer gives this type."""
+    heads, phrases = load_typer()
+    listed = {phrase.lower() for phrase in drafted}
+    kept = [p for p in model if p.lower() in listed or type_phrase(p, heads, phrases) == kind]
+    return kept, [p for p in model if p not in kept]
 
 
 def guard_contribution(
@@ -187,7 +184,7 @@ def refine(paper: Paper, draft: Draft, answer: Summary, off: frozenset[str] = fr
     def keep(name: str, outcome: tuple[object, str, str | None]) -> None:
         fields[name] = outcome[1]
         if outcome[2]:
-            rejected[name] = outcome[2]
+            rejected[name] = "; ".join(filter(None, [rejected.get(name), outcome[2]]))
 
     tldr = guard_tldr(source, draft.summary.tldr, answer.tldr, off)
     keep("tldr", tldr)
@@ -196,7 +193,11 @@ def refine(paper: Paper, draft: Draft, answer: Summary, off: frozenset[str] = fr
     lists: dict[str, list[str]] = {}
     answers = {name: list(getattr(answer.tags, name)) for name in LIST_FIELDS}
     if "lists-type" not in off:
-        answers |= one_type_each(draft.summary.tags, answers)
+        for name, kind in ENTITY_TYPES.items():
+            typed, wrong = typed_as(kind, getattr(draft.summary.tags, name), answers[name])
+            answers[name] = typed
+            if wrong:
+                rejected[name] = f"the engine does not type these as {kind}: {', '.join(wrong[:5])}"
     for name in LIST_FIELDS:
         drafted = getattr(draft.summary.tags, name)
         outcome = guard_list(source, list(drafted), answers[name], off)
