@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from papersum.digest import DEFAULT_TITLE
 from papersum.models import Annotation, Digest, DigestGroup, TagCount
 from papersum.render.safe import clean_text, escape_html, safe_url, slug
 from papersum.taxonomy import UNCATEGORISED
@@ -50,7 +51,7 @@ _STYLE_BLOCK = """<style>
 
 def render_html(digest: Digest) -> str:
     """The digest as a complete HTML document (UTF-8), ready to send as an email body."""
-    title = escape_html(digest.title) or "Paper digest"
+    title = escape_html(digest.title) or DEFAULT_TITLE
     body = "\n".join(
         [
             _preheader(digest),
@@ -155,7 +156,7 @@ def _header(digest: Digest) -> str:
         f'<p class="ps-muted" style="margin:0;font-size:13px;letter-spacing:.06em;text-transform:uppercase;'
         f'color:{_MUTED};">{escape_html(date_text)}</p>\n'
         f'<h1 class="ps-h1" dir="auto" style="margin:6px 0 0;font-size:28px;line-height:1.2;'
-        f'font-weight:700;color:{_TEXT};">{escape_html(digest.title) or "Paper digest"}</h1>\n'
+        f'font-weight:700;color:{_TEXT};">{escape_html(digest.title) or DEFAULT_TITLE}</h1>\n'
         f'<p class="ps-muted" style="margin:8px 0 0;font-size:14px;color:{_MUTED};">'
         f"{escape_html(' · '.join(counts))}</p>\n{intro}"
     )
