@@ -32,7 +32,6 @@ NASTY_PIECES = [
     "\t",
     "**",
     "__",
-    "***",
     "_a_",
     "*a*",
     "`",
@@ -364,6 +363,7 @@ def test_ordinary_punctuation_is_not_backslashed(text: str) -> None:
     [
         ("[x](javascript:alert(1))", r"\[x\](javascript:alert(1))"),
         ("![i](https://e.org/i.png)", r"!\[i\](https://e.org/i.png)"),
+        ("[a][b] [12]", "[a][b] [12]"),
         ("<img src=x> <https://e.org> <a@b.co> p<0.05", r"\<img src=x> \<https://e.org> \<a@b.co> p<0.05"),
         ("*bold* snake_case __init__ 2 * 3", r"\*bold\* snake_case \_\_init\_\_ 2 * 3"),
         ("&copy; AT&T &#42;", r"\&copy; AT&T \&#42;"),

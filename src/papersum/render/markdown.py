@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from papersum.models import Annotation, Digest, Tags
 from papersum.digest import DEFAULT_TITLE
+from papersum.models import Annotation, Digest, Tags
 from papersum.render.html import FOOTER_NOTE, byline, digest_counts, long_date
 from papersum.render.safe import clean_text, escape_markdown, markdown_code, markdown_url
 
 
 def anchor(text: str) -> str:
-    """GitHub's heading anchor of a heading showing `text`: lowercase, punctuation dropped, spaces to hyphens."""
+    """GitHub's anchor for a heading showing `text`: lowercase, punctuation dropped, spaces to hyphens."""
     return re.sub(r"[^\w\- ]", "", clean_text(text).lower()).replace(" ", "-")
 
 
@@ -74,10 +74,9 @@ def render_markdown(digest: Digest) -> str:
             out += ["", render_paper(annotation)]
     if digest.failed:
         out += ["", "## Not summarised", ""]
-        out += [
-            f"- {escape_markdown(clean_text(a.title) or a.paper_id, line_start=True)}: {escape_markdown(a.error or 'unknown error')}"
-            for a in digest.failed
-        ]
+        for failed in digest.failed:
+            title = escape_markdown(clean_text(failed.title) or failed.paper_id, line_start=True)
+            out.append(f"- {title}: {escape_markdown(failed.error or 'unknown error')}")
     out += [
         "",
         "---",

@@ -127,11 +127,12 @@ def _mark_inline(chars: str, marks: list[bool]) -> None:
 
 
 def _mark_brackets(chars: str, marks: list[bool], *, line_start: bool) -> None:
-    """Brackets stay bare only as a matched pair that cannot be a link (no `(` or `[` after it).
+    """Brackets stay bare only as a matched pair that cannot be a link (no `(` right after it).
 
-    Unmatched brackets could pair with the link around the text; `[a](b)`, `[a][b]` and `![a](b)`
-    would be links or images; at a line start `[a]:` (or `[a]` then the renderer's `: `) would be
-    a link reference definition.
+    Unmatched brackets could pair with the link around the text; `[a](b)` and `![a](b)` would be
+    a link or an image; at a line start `[a]:` (or `[a]` then the renderer's `: `) would be a link
+    reference definition. `[a]` and `[a][b]` are links only to a definition, and the only
+    definitions a digest can hold are the editor's own (in the intro).
     """
     openers: list[int] = []
     for index, char in enumerate(chars):
@@ -144,7 +145,7 @@ def _mark_brackets(chars: str, marks: list[bool], *, line_start: bool) -> None:
             opener = openers.pop()
             after = chars[index + 1 : index + 2]
             definition = line_start and opener == 0 and after in {":", ""}
-            if after in {"(", "["} or definition:
+            if after == "(" or definition:
                 marks[opener] = marks[index] = True
     for opener in openers:
         marks[opener] = True
