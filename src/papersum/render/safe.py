@@ -62,17 +62,27 @@ def escape_markdown(text: str | None, *, line_start: bool = False, heading_end: 
     Link reference definitions can only come from the editor's intro, never from paper text.
     """
     chars = clean_text(text)
-    marks = [False] * len(chars)
+    if not (line_start or heading_end or _MAYBE_MARKUP.search(chars)):
+        return chars  # the common case: nothing here could be markup
+    marks: set[int] = set()  # indexes of the characters to backslash
     _mark_inline(chars, marks)
     _mark_brackets(chars, marks, line_start=line_start)
     if line_start:
         _mark_block_start(chars, marks)
     if heading_end and (closing := re.search(r"(?:^| )(#+)$", chars)):
-        marks[closing.start(1)] = True
-    return "".join("\\" + char if marked else char for char, marked in zip(chars, marks, strict=True))
+        marks.add(closing.start(1))
+    pieces, start = [], 0
+    for index in sorted(marks):
+        pieces += [chars[start:index], "\\"]
+        start = index
+    return "".join(pieces) + chars[start:]
 
 
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_INLINE_SPECIAL = re.compile(r"[\\`<&]")
+_MAYBE_MARKUP = re.compile(r"[\\`<&*_\[\]]")
+_DELIMITER_RUN = re.compile(r"\*+|_+")
+_BRACKET = re.compile(r"[\[\]]")
 # `<` that could open raw HTML (tag, comment, declaration, processing instruction) or an autolink.
 _HTML_OR_AUTOLINK = re.compile(r"<(?:[A-Za-z/!?]|[^\s<>]+>)")
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|([A-Za-z][A-Za-z0-9]{0,31};))")
@@ -106,27 +116,32 @@ def _can_delimit(delimiter: str, before: str | None, after: str | None) -> bool:
     return False
 
 
-def _mark_inline(chars: str, marks: list[bool]) -> None:
+def _mark_inline(chars: str, marks: set[int]) -> None:
     end = len(chars)
-    for index, char in enumerate(chars):
+    for special in _INLINE_SPECIAL.finditer(chars):
+        index, char = special.start(), special.group()
         if char == "\\":
             # Only before punctuation (or at the end, where markup follows) is a backslash an escape.
-            marks[index] = index + 1 == end or chars[index + 1] in _ASCII_PUNCTUATION
-        elif char == "`":
-            marks[index] = True
+            escape = index + 1 == end or chars[index + 1] in _ASCII_PUNCTUATION
         elif char == "<":
-            marks[index] = bool(_HTML_OR_AUTOLINK.match(chars, index))
-        elif char == "&" and (reference := _CHARACTER_REFERENCE.match(chars, index)):
-            named = reference.group(1)
-            marks[index] = named is None or named in html.entities.html5
-    for run in re.finditer(r"\*+|_+", chars):
+            escape = bool(_HTML_OR_AUTOLINK.match(chars, index))
+        elif char == "&":
+            reference = _CHARACTER_REFERENCE.match(chars, index)
+            # Numeric references always decode; named ones only when the name exists.
+            named = reference.group(1) if reference else None
+            escape = reference is not None and (named is None or named in html.entities.html5)
+        else:  # a backtick: code spans need only a matching backtick run later on the line
+            escape = True
+        if escape:
+            marks.add(index)
+    for run in _DELIMITER_RUN.finditer(chars):
         before = chars[run.start() - 1] if run.start() else None
         after = chars[run.end()] if run.end() < end else None
         if _can_delimit(run.group()[0], before, after):
-            marks[run.start() : run.end()] = [True] * (run.end() - run.start())
+            marks.update(range(run.start(), run.end()))
 
 
-def _mark_brackets(chars: str, marks: list[bool], *, line_start: bool) -> None:
+def _mark_brackets(chars: str, marks: set[int], *, line_start: bool) -> None:
     """Brackets stay bare only as a matched pair that cannot be a link (no `(` right after it).
 
     Unmatched brackets could pair with the link around the text; `[a](b)` and `![a](b)` would be
@@ -135,20 +150,20 @@ def _mark_brackets(chars: str, marks: list[bool], *, line_start: bool) -> None:
     definitions a digest can hold are the editor's own (in the intro).
     """
     openers: list[int] = []
-    for index, char in enumerate(chars):
+    for bracket in _BRACKET.finditer(chars):
+        index, char = bracket.start(), bracket.group()
         if char == "[":
             openers.append(index)
         elif char == "]":
             if not openers:
-                marks[index] = True
+                marks.add(index)
                 continue
             opener = openers.pop()
             after = chars[index + 1 : index + 2]
             definition = line_start and opener == 0 and after in {":", ""}
             if after == "(" or definition:
-                marks[opener] = marks[index] = True
-    for opener in openers:
-        marks[opener] = True
+                marks.update((opener, index))
+    marks.update(openers)
 
 
 # Block starts: ATX heading, block quote, bullet, thematic break, fence, ordered-list number.
@@ -156,11 +171,11 @@ _BLOCK_START = re.compile(r"#{1,6}(?: |$)|>|[-+*](?: |$)|([-*_])(?: *\1){2,} *$|
 _ORDERED_ITEM = re.compile(r"[0-9]{1,9}([.)])(?: |$)")
 
 
-def _mark_block_start(chars: str, marks: list[bool]) -> None:
+def _mark_block_start(chars: str, marks: set[int]) -> None:
     if _BLOCK_START.match(chars):
-        marks[0] = True
+        marks.add(0)
     elif item := _ORDERED_ITEM.match(chars):
-        marks[item.start(1)] = True
+        marks.add(item.start(1))
 
 
 def markdown_code(text: str | None) -> str:
