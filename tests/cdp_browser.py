@@ -121,6 +121,11 @@ class Chromium:
             time.sleep(0.05)
         self._viewport(width, int(self.evaluate("document.documentElement.scrollHeight")))
 
+    def prefer_dark(self, dark: bool) -> None:
+        """Emulate the reader's `prefers-color-scheme` (what `--force-dark-mode` sets)."""
+        scheme = {"name": "prefers-color-scheme", "value": "dark" if dark else "light"}
+        self.call("Emulation.setEmulatedMedia", {"features": [scheme]}, page=True)
+
     def screenshot(self, path: Path) -> Path:
         """The whole (grown) viewport as a PNG at one device pixel per CSS pixel."""
         data = self.call("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True}, page=True)[

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.browser
 XSS_SCRIPT = '<script>window.__xss=1;document.documentElement.setAttribute("data-xss","script")</script>'
 XSS_IMG = "<img src=x onerror=\"window.__xss=2;document.documentElement.setAttribute('data-xss','img')\">"
 XSS_SVG = "<svg onload=\"window.__xss=3;document.documentElement.setAttribute('data-xss','svg')\"></svg>"
-PHONE, DESKTOP = (420, 2000), (1280, 2000)
+PHONE, DESKTOP = 420, 1280  # CSS pixels
 HARNESS = """<!DOCTYPE html><html><body>
 <iframe id="digest" src="digest.html" style="width:{width}px;height:3000px;border:0"></iframe>
 <script>
@@ -158,7 +158,7 @@ def test_no_paper_text_runs_as_code_and_long_words_wrap(tmp_path: Path, which: s
     digest = hostile_digest() if which == "hostile sample" else seed_digest()
     page = render_html(digest)
     papers = sum(len(group.annotations) for group in digest.groups)
-    for width in (PHONE[0] - 20, DESKTOP[0] - 20):
+    for width in (PHONE - 20, DESKTOP - 20):
         probe = _probe(tmp_path, page, width)
         assert probe["xss"] is None, probe
         assert probe["marker"] is None, probe
@@ -184,15 +184,9 @@ def test_dumped_dom_has_no_elements_or_handlers_from_paper_text(tmp_path: Path) 
     assert "window.__xss=1" in dom  # the payload is there, as text
 
 
-@pytest.mark.parametrize(("size", "dark"), [(PHONE, False), (DESKTOP, False), (PHONE, True)])
-def test_screenshot_is_not_blank(tmp_path: Path, size: tuple[int, int], dark: bool) -> None:
-    target = tmp_path / "digest.html"
-    target.write_text(render_html(seed_digest()), encoding="utf-8")
-    shot = tmp_path / "shot.png"
-    flags = ["--force-dark-mode"] if dark else []
-    _run_chromium(
-        tmp_path, *flags, f"--screenshot={shot}", f"--window-size={size[0]},{size[1]}", target.as_uri()
-    )
+@pytest.mark.parametrize(("width", "dark"), [(420, False), (1200, False), (420, True)])
+def test_screenshot_is_not_blank(seed_layouts: Layouts, width: int, dark: bool) -> None:
+    shot = seed_layouts[width, dark][1]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     colours, ink, brightness = _screenshot_stats(shot)
     assert colours > 100, f"only {colours} colours: looks blank"
@@ -239,22 +233,24 @@ LAYOUT_PROBE = """(() => {
 })()"""
 
 
+Layouts = dict[tuple[int, bool], tuple[dict[str, Any], Path, Digest]]
+
+
 @pytest.fixture(scope="module")
-def seed_layouts(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[dict[str, Any], Path, Digest]]:
-    """The seed digest (plus the hostile paper) laid out and screenshotted at 1200 and 420 px."""
+def seed_layouts(tmp_path_factory: pytest.TempPathFactory) -> Layouts:
+    """The seed digest (plus the hostile paper) in one Chromium, laid out and screenshotted whole at
+    1200 and 420 px, and at 420 px in dark mode: {(width, dark): (layout probe, PNG, digest)}."""
     folder = tmp_path_factory.mktemp("layout")
     digest = seed_digest()
     page = folder / "digest.html"
     page.write_text(render_html(digest), encoding="utf-8")
     layouts = {}
     with Chromium(_chromium(), folder / "profile") as browser:
-        for width in (1200, 420):
+        for width, dark in ((1200, False), (420, False), (420, True)):
+            browser.prefer_dark(dark)
             browser.open(page.as_uri(), width)
-            layouts[width] = (
-                browser.evaluate(LAYOUT_PROBE),
-                browser.screenshot(folder / f"digest-{width}.png"),
-                digest,
-            )
+            shot = browser.screenshot(folder / f"digest-{width}{'-dark' if dark else ''}.png")
+            layouts[width, dark] = (browser.evaluate(LAYOUT_PROBE), shot, digest)
     return layouts
 
 
@@ -273,8 +269,8 @@ def _close(colour: tuple[int, ...], expected: tuple[int, ...]) -> bool:
 
 
 @pytest.mark.parametrize("width", [1200, 420])
-def test_chart_labels_are_whole_and_inside_the_chart(seed_layouts: dict[int, Any], width: int) -> None:
-    layout, shot, digest = seed_layouts[width]
+def test_chart_labels_are_whole_and_inside_the_chart(seed_layouts: Layouts, width: int) -> None:
+    layout, shot, digest = seed_layouts[width, False]
     chart = layout["chart"]
     assert chart, "no chart after the 'Top categories' heading"
     assert chart["left"] >= 0 and chart["right"] <= width, (chart, shot)
@@ -304,8 +300,8 @@ def test_chart_labels_are_whole_and_inside_the_chart(seed_layouts: dict[int, Any
 
 
 @pytest.mark.parametrize("width", [1200, 420])
-def test_each_chip_is_one_unbroken_pill(seed_layouts: dict[int, Any], width: int) -> None:
-    layout, shot, digest = seed_layouts[width]
+def test_each_chip_is_one_unbroken_pill(seed_layouts: Layouts, width: int) -> None:
+    layout, shot, digest = seed_layouts[width, False]
     papers = sum(len(group.annotations) for group in digest.groups)
     chips = layout["chips"]
     assert len(chips) >= 2 * papers, f"only {len(chips)} chips with a background ({shot})"
