@@ -20,6 +20,18 @@ from types import TracebackType
 from typing import Any
 
 PIPE_READ_FD, PIPE_WRITE_FD = 3, 4  # where Chromium reads commands and writes replies
+# A quiet, offline, throwaway browser: no sandbox (containers), no GPU, no network of its own.
+HEADLESS_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+)
 
 
 class DevToolsError(RuntimeError):
@@ -45,14 +57,7 @@ class Chromium:
         self._process = subprocess.Popen(
             [
                 executable,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-extensions",
+                *HEADLESS_FLAGS,
                 "--hide-scrollbars",
                 "--remote-debugging-pipe",
                 f"--user-data-dir={profile}",
@@ -71,15 +76,17 @@ class Chromium:
         self._buffer = b""
         self._last_id = 0
         self._timeout = timeout
+        self._events: list[str] = []  # names of the events seen since the last navigation
         page = next(t for t in self.call("Target.getTargets")["targetInfos"] if t["type"] == "page")
         self._session = self.call("Target.attachToTarget", {"targetId": page["targetId"], "flatten": True})[
             "sessionId"
         ]
+        self.call("Page.enable", page=True)
 
     def call(
         self, method: str, params: dict[str, Any] | None = None, *, page: bool = False
     ) -> dict[str, Any]:
-        """Send one command (to the page session when `page`) and return its result; events are skipped."""
+        """Send one command (to the page session when `page`) and return its result."""
         self._last_id += 1
         message: dict[str, Any] = {"id": self._last_id, "method": method, "params": params or {}}
         if page:
@@ -87,21 +94,34 @@ class Chromium:
         self._commands.write(json.dumps(message).encode() + b"\0")
         deadline = time.monotonic() + self._timeout
         while True:
-            while b"\0" not in self._buffer:
-                ready, _, _ = select.select([self._replies], [], [], max(0.0, deadline - time.monotonic()))
-                if not ready:
-                    raise DevToolsError(f"no answer to {method} within {self._timeout:.0f} s")
-                chunk = self._replies.read(1 << 20)
-                if not chunk:
-                    raise DevToolsError(f"Chromium closed the DevTools pipe during {method}")
-                self._buffer += chunk
-            raw, self._buffer = self._buffer.split(b"\0", 1)
-            reply = json.loads(raw)
+            reply = self._next_message(method, deadline)
             if reply.get("id") == self._last_id:
                 if "error" in reply:
                     raise DevToolsError(f"{method}: {reply['error']}")
                 result: dict[str, Any] = reply["result"]
                 return result
+            if "method" in reply:
+                self._events.append(reply["method"])
+
+    def _wait_for_event(self, event: str, waiting_for: str) -> None:
+        deadline = time.monotonic() + self._timeout
+        while event not in self._events:
+            message = self._next_message(waiting_for, deadline)
+            if "method" in message:
+                self._events.append(message["method"])
+
+    def _next_message(self, waiting_for: str, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._replies], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise DevToolsError(f"{waiting_for}: no answer within {self._timeout:.0f} s")
+            chunk = self._replies.read(1 << 20)
+            if not chunk:
+                raise DevToolsError(f"{waiting_for}: Chromium closed the DevTools pipe")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        message: dict[str, Any] = json.loads(raw)
+        return message
 
     def evaluate(self, expression: str) -> Any:
         """The JSON value of a JavaScript expression evaluated in the page."""
@@ -113,12 +133,9 @@ class Chromium:
     def open(self, url: str, width: int, height: int = 900) -> None:
         """Load `url` in a viewport `width` CSS pixels wide, then grow the viewport to the whole page."""
         self._viewport(width, height)
+        self._events.clear()
         self.call("Page.navigate", {"url": url}, page=True)
-        deadline = time.monotonic() + self._timeout
-        while self.evaluate("document.readyState") != "complete":
-            if time.monotonic() > deadline:
-                raise DevToolsError(f"{url} did not finish loading")
-            time.sleep(0.05)
+        self._wait_for_event("Page.loadEventFired", f"loading {url}")
         self._viewport(width, int(self.evaluate("document.documentElement.scrollHeight")))
 
     def prefer_dark(self, dark: bool) -> None:

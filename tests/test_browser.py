@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from cdp_browser import Chromium
+from cdp_browser import HEADLESS_FLAGS, Chromium
 from digest_samples import FIXED_DAY, LONG_WORD, annotation, sample_digest
 from papersum.digest import build_digest
 from papersum.ingest import read_papers
@@ -75,20 +75,7 @@ def _chromium() -> str:
 
 def _run_chromium(tmp_path: Path, *args: str) -> str:
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    command = [
-        _chromium(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        f"--user-data-dir={profile}",
-        *args,
-    ]
+    command = [_chromium(), *HEADLESS_FLAGS, f"--user-data-dir={profile}", *args]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=45, check=False)
     except subprocess.TimeoutExpired:
