@@ -248,3 +248,18 @@ def test_cli_reads_ris_from_stdin() -> None:
     assert result.exit_code == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["paper_id"] for r in rows if not r.get("error")] == ["10.1126/science.adi0656"]
+
+
+def test_saved_arxiv_feeds_are_recognised_whatever_their_name(tmp_path: Path) -> None:
+    sources = Path(__file__).parent / "fixtures" / "sources"
+    for as_name in ("today.xml", "today.rss", "today.txt", "today"):
+        path = tmp_path / as_name
+        shutil.copyfile(sources / "arxiv_rss_4cats.xml", path)
+        assert detect_format(str(path), path.read_bytes()[: detect.HEAD_BYTES]) is detect.ARXIV_FEED
+        assert read_papers([str(path)]).papers
+    api = sources / "arxiv_api_cs.CL_p2.xml"
+    assert detect_format(str(api), api.read_bytes()[: detect.HEAD_BYTES]) is detect.ATOM
+    empty = sources / "arxiv_rss_empty.xml"
+    assert [str(e) for e in read_papers([str(empty)]).empty] == [
+        f"{empty}: no papers in this arXiv RSS feed (rss.arxiv.org) file"
+    ]

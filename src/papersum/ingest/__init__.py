@@ -10,12 +10,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from papersum.errors import BadInputError, InputError, UsageError
 from papersum.ingest.detect import FORMATS, HEAD_BYTES, SUFFIXES, InputFormat, detect_format, require_format
 from papersum.ingest.normalize import dedupe_key
-from papersum.ingest.records import RawRecord, record_to_paper
+from papersum.ingest.records import RawRecord, paper_or_error
 from papersum.models import Paper
 
 __all__ = [
@@ -65,7 +63,7 @@ def resolve_inputs(inputs: Iterable[str]) -> list[str]:
     """Expand directories into their readable files (sorted); `-` means standard input."""
     paths: list[str] = []
     for item in inputs:
-        if item == "-":
+        if item == "-" or _is_source(item):
             paths.append(item)
             continue
         path = Path(item)
@@ -85,6 +83,12 @@ def resolve_inputs(inputs: Iterable[str]) -> list[str]:
     return paths
 
 
+def _is_source(item: str) -> bool:
+    from papersum.sources.specs import is_source_spec  # sources build on ingest: imported when used
+
+    return is_source_spec(item)
+
+
 def _read_bytes(path: str) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read()
@@ -92,12 +96,6 @@ def _read_bytes(path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
-
-
-def _validation_error(record: RawRecord, exc: ValidationError) -> InputError:
-    first = exc.errors()[0]
-    field_name = ".".join(str(part) for part in first["loc"]) or None
-    return InputError(record.path, record.line, field_name, first["msg"])
 
 
 def _read_head(path: str) -> bytes:
@@ -119,6 +117,11 @@ def _items(fmt: InputFormat, path: str, name: str, data: bytes | None) -> Iterat
 def _records(path: str, name: str, input_format: str | None) -> Iterator[RawRecord | InputError | EmptyInput]:
     """A file's records. Line formats (JSON Lines, the arXiv snapshot) are read line by line, so
     memory does not grow with the file; whole-document formats (JSON, CSV, XML, BibTeX...) at once."""
+    if _is_source(path):  # arxiv:cs.CL, hf:2026-08-21, ...: fetched, or today's cached answer
+        from papersum.sources import source_records
+
+        yield from source_records(path)  # an empty answer was already said when it was fetched
+        return
     data = _read_bytes(path) if path == "-" else None
     head = data[:HEAD_BYTES] if data is not None else _read_head(path)
     if not head.strip():
@@ -144,16 +147,9 @@ def iter_papers(
     for path in resolve_inputs(inputs):
         name = "<stdin>" if path == "-" else path
         for item in _records(path, name, input_format):
-            if isinstance(item, InputError | EmptyInput):
-                yield item
-                continue
-            try:
-                paper = record_to_paper(item)
-            except InputError as error:
-                yield error
-                continue
-            except ValidationError as exc:
-                yield _validation_error(item, exc)
+            paper = item if isinstance(item, InputError | EmptyInput) else paper_or_error(item)
+            if not isinstance(paper, Paper):
+                yield paper
                 continue
             key = dedupe_key(paper.id, paper.title)
             if key in seen:

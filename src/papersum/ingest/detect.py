@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papersum.errors import InputError, PapersumError
+from papersum.ingest.arxiv_feed import looks_like_arxiv_feed, read_arxiv_feed
 from papersum.ingest.bibliography import is_bibtex, is_ris, is_zotero_csv
 from papersum.ingest.readers import (
     Reader,
@@ -49,21 +50,25 @@ SNAPSHOT = InputFormat(
 )
 JSON = InputFormat("json", "JSON (Hugging Face daily_papers)", read_json)
 ATOM = InputFormat("atom", "arXiv API Atom", read_arxiv_atom)
+ARXIV_FEED = InputFormat("arxiv-feed", "arXiv RSS feed (rss.arxiv.org)", read_arxiv_feed)
 CSV = InputFormat("csv", "CSV/TSV", read_csv)
 BIBTEX = InputFormat("bibtex", "BibTeX", read_bibtex)
 RIS = InputFormat("ris", "RIS", read_ris)
 ZOTERO_CSV = InputFormat("zotero-csv", "Zotero CSV", read_zotero_csv)
 LISTING = InputFormat("listing", "saved Hugging Face Papers listing", read_seed_listing)
 
-# XML feeds by their root element. The sources stream adds arXiv RSS here:
-#     (is_rss, InputFormat("rss", "arXiv RSS", read_arxiv_rss)) with is_rss matching `<rss` / `<rdf:RDF`.
+# XML by what the feed says it is, in order: rss.arxiv.org's feeds (RSS, or Atom naming rss.arxiv.org)
+# before the arXiv API's Atom answers.
 XML_FORMATS: list[tuple[Callable[[bytes], bool], InputFormat]] = [
+    (looks_like_arxiv_feed, ARXIV_FEED),
     (lambda head: b"<feed" in head, ATOM),
 ]
-FORMATS = {f.name: f for f in (JSONL, SNAPSHOT, JSON, ATOM, CSV, BIBTEX, RIS, ZOTERO_CSV, LISTING)}
+FORMATS = {
+    f.name: f for f in (JSONL, SNAPSHOT, JSON, ARXIV_FEED, ATOM, CSV, BIBTEX, RIS, ZOTERO_CSV, LISTING)
+}
 _BY_SUFFIX = {".bib": BIBTEX, ".bibtex": BIBTEX, ".ris": RIS, ".tsv": CSV}
 # Suffixes a directory is searched for; the content still decides between formats sharing one.
-SUFFIXES = frozenset({*_BY_SUFFIX, ".jsonl", ".ndjson", ".json", ".csv", ".xml", ".atom", ".txt"})
+SUFFIXES = frozenset({*_BY_SUFFIX, ".jsonl", ".ndjson", ".json", ".csv", ".xml", ".atom", ".rss", ".txt"})
 
 
 class UnrecognisedInputError(PapersumError):
@@ -120,9 +125,7 @@ def detect_format(path: str, head: bytes) -> InputFormat | None:
 
 
 def tried_formats() -> str:
-    labels = [fmt.label for fmt in FORMATS.values()]
-    labels += [fmt.label for _, fmt in XML_FORMATS if fmt.name not in FORMATS]
-    return ", ".join(labels)
+    return ", ".join(fmt.label for fmt in FORMATS.values())
 
 
 def require_format(path: str, head: bytes) -> InputFormat:
