@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +11,7 @@ import typer
 from papersum.cli.common import QuietOpt, say, user_errors
 from papersum.config import load_settings
 from papersum.datadir import atomic_write_text
-from papersum.errors import UsageError
+from papersum.errors import PapersumError, UsageError
 from papersum.models import Paper
 from papersum.sources import FetchResult, fetch_source, make_client
 from papersum.sources.specs import (
@@ -52,7 +52,10 @@ def _write(result: FetchResult, out: str | None, default_name: str, quiet: bool)
         typer.echo(text, nl=False)
         return
     target = Path(out or default_name)
-    atomic_write_text(target, text)
+    try:
+        atomic_write_text(target, text)
+    except OSError as exc:
+        raise PapersumError(f"{target}: cannot write ({exc.strerror or exc})") from None
     if not quiet:
         say(f"Wrote {len(result.papers)} papers to {target}")
 
@@ -144,4 +147,4 @@ def hf(
     """
     spec = HfSpec(day.date() if day else None)
     result = _fetch(spec, refresh)
-    _write(result, out, f"hf-{(spec.day or date.today()).isoformat()}.jsonl", quiet)
+    _write(result, out, f"hf-{(spec.day or datetime.now(UTC).date()).isoformat()}.jsonl", quiet)
