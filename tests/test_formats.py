@@ -263,3 +263,13 @@ def test_saved_arxiv_feeds_are_recognised_whatever_their_name(tmp_path: Path) ->
     assert [str(e) for e in read_papers([str(empty)]).empty] == [
         f"{empty}: no papers in this arXiv RSS feed (rss.arxiv.org) file"
     ]
+
+
+def test_a_snapshot_whose_first_line_is_long_is_still_recognised(tmp_path: Path) -> None:
+    record = json.loads(SNAPSHOT.read_text(encoding="utf-8").splitlines()[0])
+    record["authors_parsed"] = [[f"Author{i}", "A.", ""] for i in range(5000)]  # a big collaboration
+    path = tmp_path / "arxiv-metadata-oai-snapshot.json"
+    path.write_text(json.dumps(record) + "\n" + SNAPSHOT.read_text(encoding="utf-8"), encoding="utf-8")
+    assert len(json.dumps(record)) > detect.HEAD_BYTES
+    papers = read_papers([str(path)]).papers
+    assert len(papers) == 12 and len(papers[0].authors) == 5000  # 13 lines, one duplicate id

@@ -99,9 +99,14 @@ def _read_bytes(path: str) -> bytes:
 
 
 def _read_head(path: str) -> bytes:
+    """The first bytes, and at least the whole first line (up to 8 MiB): a snapshot record of a
+    paper with thousands of authors runs far past HEAD_BYTES, and is recognised by its first line."""
     try:
         with Path(path).open("rb") as handle:
-            return handle.read(HEAD_BYTES)
+            head = handle.read(HEAD_BYTES)
+            while b"\n" not in head and len(head) < 128 * HEAD_BYTES and (more := handle.read(HEAD_BYTES)):
+                head += more
+            return head
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
 
