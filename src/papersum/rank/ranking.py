@@ -1,0 +1,83 @@
+"""`rank_annotations`: filter by include/exclude, score, order, cut, and explain each kept paper."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from papersum.curate import matches_any
+from papersum.errors import UsageError
+from papersum.models import Annotation
+from papersum.rank.explain import explain
+from papersum.rank.profile import RankOptions, ReaderProfile
+from papersum.rank.score import score_documents
+from papersum.rank.text import Document
+
+
+@dataclass
+class RankResult:
+    """The kept annotations best first, how many were considered, and why the others went."""
+
+    kept: list[Annotation]
+    considered: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+def _include_hits(annotation: Annotation, terms: Iterable[str]) -> list[str]:
+    text = f"{annotation.title}\n{annotation.abstract}"
+    return [t for t in terms if t.strip() and re.search(rf"(?<!\w){re.escape(t.strip())}(?!\w)", text, re.I)]
+
+
+def rank(
+    annotations: Iterable[Annotation], profile: ReaderProfile, options: RankOptions | None = None
+) -> RankResult:
+    """Rank for one reader. Include/exclude filter before scoring; min_score and top cut after."""
+    options = options or RankOptions()
+    if profile.empty:
+        raise UsageError("nothing to rank by: give a library, interests, or a reader with ratings")
+    if options.top is not None and options.top < 1:
+        raise UsageError("--top must be at least 1")
+    candidates: list[Annotation] = []
+    dropped: Counter[str] = Counter()
+    considered = 0
+    for annotation in annotations:
+        considered += 1
+        rating = profile.ratings.get(annotation.paper_id) if profile.ratings is not None else None
+        if rating is not None and not rating.up:
+            dropped["rated down"] += 1
+        elif options.exclude and matches_any(annotation, options.exclude):
+            dropped["matched --exclude"] += 1
+        elif options.include and not matches_any(annotation, options.include):
+            dropped["no --include term"] += 1
+        else:
+            candidates.append(annotation)
+    documents = [Document(a.title, a.abstract) for a in candidates]
+    scores = score_documents(documents, profile, options.scoring)
+    order = [int(i) for i in np.argsort(-scores.score, kind="stable")]
+    if options.min_score is not None:
+        below = [i for i in order if scores.score[i] < options.min_score]
+        if below:
+            dropped[f"score below {options.min_score:g}"] += len(below)
+        order = [i for i in order if scores.score[i] >= options.min_score]
+    if options.top is not None and len(order) > options.top:
+        dropped[f"beyond the top {options.top}"] += len(order) - options.top
+        order = order[: options.top]
+    kept = []
+    for row in order:
+        item = candidates[row]
+        relevance = explain(
+            scores, row, f"{item.title}\n{item.abstract}", _include_hits(item, options.include)
+        )
+        kept.append(item.model_copy(update={"relevance": relevance}))
+    return RankResult(kept, considered, dropped)
+
+
+def rank_annotations(
+    annotations: Iterable[Annotation], profile: ReaderProfile, options: RankOptions | None = None
+) -> list[Annotation]:
+    """The kept annotations in rank order, each with `.relevance` set (score, reasons, matched)."""
+    return rank(annotations, profile, options).kept
