@@ -66,6 +66,7 @@ class RelevanceReport:
             "library_and_interests": rows(self.with_interests),
             "references": rows(self.references),
             "leave_one_reader_out": self.loo,
+            "variants": {name: config.__dict__ for name, config in VARIANTS.items()},
             "feedback": [
                 {
                     "ranker": f.name,
@@ -90,6 +91,10 @@ def run_relevance_eval(directory: Path, command: str, variants: bool = True) -> 
     for name, config in configs.items():
         report.library_only.append(evaluate_ranker(data, name, ours(config, interests=False)))
         report.with_interests.append(evaluate_ranker(data, name, ours(config)))
+    if variants:  # `rank` leaves out papers already in the library; the references do not
+        kept = "ours, papers already in the library not left out"
+        report.library_only.append(evaluate_ranker(data, kept, ours(interests=False, drop_owned=False)))
+        report.with_interests.append(evaluate_ranker(data, kept, ours(drop_owned=False)))
     for name, ranker in text_references().items():
         report.references.append(evaluate_ranker(data, name, ranker))
     exact = sklearn_references(data)
@@ -100,8 +105,8 @@ def run_relevance_eval(directory: Path, command: str, variants: bool = True) -> 
             report.references.append(evaluate_ranker(data, name, ranker))
     if variants:
         report.loo = {
-            "library only": leave_one_reader_out(report.library_only),
-            "library + interests": leave_one_reader_out(report.with_interests),
+            "library only": leave_one_reader_out(report.library_only[: len(VARIANTS)]),
+            "library + interests": leave_one_reader_out(report.with_interests[: len(VARIANTS)]),
         }
     report.feedback.append(feedback_round(data, OURS, ours(VARIANTS[OURS])))
     report.feedback.append(feedback_round(data, "Rocchio (1, 0.75, 0.15) on the library centroid", rocchio))

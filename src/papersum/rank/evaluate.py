@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -19,12 +20,13 @@ from papersum.errors import PapersumError, UsageError
 from papersum.models import Paper
 from papersum.rank.library import load_library
 from papersum.rank.metrics import mean_metrics, ranking_metrics
-from papersum.rank.profile import Library, ReaderProfile, ScoringConfig
+from papersum.rank.profile import Library, ReaderProfile, ScoringConfig, library_keys, match_keys
 from papersum.rank.ratings import Ratings
 from papersum.rank.score import FittedFeed, score_documents
 from papersum.rank.text import Document
 
 FEEDBACK_TOP = 10
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,32 +54,38 @@ class RelevanceData:
         return [p.id for p in self.papers]
 
 
+def _rows(path: Path, what: str, build: Callable[[dict[str, Any]], T]) -> list[T]:
+    """One object per JSON line, built by `build`; a malformed line is one clear error."""
+    built = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                built.append(build(json.loads(line)))
+            except (ValueError, KeyError, TypeError) as error:
+                raise PapersumError(f"{path}:{number}: malformed {what} ({error})") from None
+    return built
+
+
 def load_relevance_data(directory: Path) -> RelevanceData:
     """feed.jsonl, readers.jsonl and the libraries they name; a problem is one clear error."""
     feed_path, readers_path = directory / "feed.jsonl", directory / "readers.jsonl"
     for path in (feed_path, readers_path):
         if not path.is_file():
             raise UsageError(f"--data {directory}: no {path.name} (expected the relevance_acmcr_dev layout)")
-    papers = []
-    for number, line in enumerate(feed_path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            # Read directly: the feed's `published` is a bare year, which paper ingest rejects.
-            papers.append(Paper(id=row["id"], title=row["title"], abstract=row["abstract"]))
-        except (ValueError, KeyError, TypeError) as error:
-            raise PapersumError(f"{feed_path}:{number}: malformed paper ({error})") from None
-    readers = []
-    for number, line in enumerate(readers_path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            library = load_library([directory / row["library"]])
-            readers.append(EvalReader(row["reader"], list(row["interests"]), library, set(row["positives"])))
-        except (ValueError, KeyError, TypeError) as error:
-            raise PapersumError(f"{readers_path}:{number}: malformed reader ({error})") from None
+    # Read directly: the feed's `published` is a bare year, which paper ingest rejects.
+    papers = _rows(
+        feed_path, "paper", lambda row: Paper(id=row["id"], title=row["title"], abstract=row["abstract"])
+    )
+    readers = _rows(
+        readers_path,
+        "reader",
+        lambda row: EvalReader(
+            row["reader"],
+            list(row["interests"]),
+            load_library([directory / row["library"]]),
+            set(row["positives"]),
+        ),
+    )
     return RelevanceData(directory, papers, readers)
 
 
@@ -85,7 +93,7 @@ def load_relevance_data(directory: Path) -> RelevanceData:
 Ranker = Callable[[RelevanceData, EvalReader, Ratings | None], np.ndarray]
 
 
-def ours(config: ScoringConfig | None = None, interests: bool = True) -> Ranker:
+def ours(config: ScoringConfig | None = None, interests: bool = True, drop_owned: bool = True) -> Ranker:
     def ranker(data: RelevanceData, reader: EvalReader, ratings: Ratings | None) -> np.ndarray:
         profile = ReaderProfile(
             name=reader.name,
@@ -93,7 +101,13 @@ def ours(config: ScoringConfig | None = None, interests: bool = True) -> Ranker:
             interests=reader.interests if interests else (),
             ratings=ratings,
         )
-        return score_documents(data.feed, profile, config).score
+        scores = score_documents(data.feed, profile, config).score
+        # As `rank` does: a paper the reader already has is not recommended.
+        owned = library_keys(reader.library.entries) if drop_owned else set()
+        for row, paper in enumerate(data.papers):
+            if not owned.isdisjoint(match_keys(paper.id, paper.title)):
+                scores[row] = -np.inf
+        return scores
 
     return ranker
 

@@ -37,17 +37,37 @@ def shared_terms(scores: FeedScores, group: ItemGroup, row: int, item: int, text
     if common.nnz == 0:
         return []
     forms = surface_forms(text)
-    picked: list[str] = []
-    for column in np.asarray(common.col)[np.argsort(-common.data, kind="stable")]:
-        term = scores.index.terms[int(column)]
-        shown = forms.get(term, term)
-        # "radiance field" already says "radiance": skip words inside a chosen pair, and vice versa.
-        if any(shown in p.split() or p in shown.split() for p in picked):
-            continue
-        picked.append(shown)
-        if len(picked) == MAX_SHARED_TERMS:
-            break
-    return picked
+    ranked = [
+        scores.index.terms[int(c)] for c in np.asarray(common.col)[np.argsort(-common.data, kind="stable")]
+    ]
+    candidates = ranked[: 3 * MAX_SHARED_TERMS]
+    # A pair ("radiance field") says more than its words: pairs first, then words not inside one.
+    pairs: list[str] = []
+    inside: set[str] = set()
+    for term in candidates:
+        if " " in term and inside.isdisjoint(term.split()) and len(pairs) < MAX_SHARED_TERMS:
+            pairs.append(term)  # overlapping pairs ("graph neural", "neural network") would repeat words
+            inside.update(term.split())
+    singles = [t for t in candidates if " " not in t and t not in inside]
+    chosen = set((pairs + singles)[:MAX_SHARED_TERMS])
+    return [forms.get(t, t) for t in candidates if t in chosen]
+
+
+_WHERE = {LIBRARY: "{} in your library", INTERESTS: "your interest {}", LIKED: "{}, which you rated up"}
+
+
+def _nearest(scores: FeedScores, row: int) -> str:
+    """When nothing is unusually close: the item the paper is nearest to, if above the average."""
+    best: tuple[float, str] | None = None
+    for kind, template in _WHERE.items():
+        group = scores.groups.get(kind)
+        if group is not None and group.size:
+            item = int(np.argmax(group.z[row]))
+            if group.z[row, item] > 0 and (best is None or group.z[row, item] > best[0]):
+                best = (float(group.z[row, item]), template.format(_quote(group.labels[item])))
+    if best is None:
+        return "no close match to your library, interests or ratings"
+    return f"nearest match: {best[1]}"
 
 
 def explain(scores: FeedScores, row: int, text: str, include_hits: list[str]) -> Relevance:
@@ -95,5 +115,5 @@ def explain(scores: FeedScores, row: int, text: str, include_hits: list[str]) ->
         reasons.append("mentions " + ", ".join(_quote(term) for term in include_hits))
         matched.extend(include_hits)
     if not reasons:
-        reasons.append("no close match to your library or interests; ranked by overall similarity")
+        reasons.append(_nearest(scores, row))
     return Relevance(score=round(float(scores.score[row]), 3), reasons=reasons, matched=matched)

@@ -93,7 +93,7 @@ def _bibliography_entries(name: str, data: bytes) -> Iterator[LibraryEntry | Inp
             abstract=item.abstract or None,
             keywords=tuple(item.keywords),
             added=item.added,
-            key=item.doi or item.key,
+            key=item.arxiv_id or item.doi or item.key,
             source=f"{name}:{item.line}",
         )
         for item in parser(name, data)

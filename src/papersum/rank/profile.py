@@ -55,6 +55,20 @@ class Library:
         return iter(self.entries)
 
 
+def match_keys(paper_id: str, title: str) -> set[str]:
+    """Keys under which two records are the same paper: arXiv id or normalised title, and the id."""
+    from papersum.ingest.normalize import dedupe_key
+
+    keys = {dedupe_key(paper_id, title)} if title else set()
+    if paper_id.strip():
+        keys.add(f"id:{paper_id.strip().lower()}")
+    return keys
+
+
+def library_keys(entries: Sequence[LibraryEntry]) -> set[str]:
+    return {key for entry in entries for key in match_keys(entry.key, entry.title)}
+
+
 def split_interests(values: Sequence[str]) -> list[str]:
     """`--interests "view synthesis, NeRF; 3D"` -> ["view synthesis", "NeRF", "3D"] (in order, once)."""
     found: list[str] = []

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from papersum.curate import matches_any
+from papersum.curate import keyword_drop_reason, keywords_found
 from papersum.errors import UsageError
 from papersum.models import Annotation
 from papersum.rank.explain import explain
-from papersum.rank.profile import RankOptions, ReaderProfile
+from papersum.rank.profile import RankOptions, ReaderProfile, library_keys, match_keys
 from papersum.rank.score import score_documents
 from papersum.rank.text import Document
 
@@ -25,11 +24,6 @@ class RankResult:
     kept: list[Annotation]
     considered: int = 0
     dropped: Counter[str] = field(default_factory=Counter)
-
-
-def _include_hits(annotation: Annotation, terms: Iterable[str]) -> list[str]:
-    text = f"{annotation.title}\n{annotation.abstract}"
-    return [t for t in terms if t.strip() and re.search(rf"(?<!\w){re.escape(t.strip())}(?!\w)", text, re.I)]
 
 
 def rank(
@@ -44,15 +38,16 @@ def rank(
     candidates: list[Annotation] = []
     dropped: Counter[str] = Counter()
     considered = 0
+    owned = library_keys(profile.library)
     for annotation in annotations:
         considered += 1
         rating = profile.ratings.get(annotation.paper_id) if profile.ratings is not None else None
-        if rating is not None and not rating.up:
-            dropped["rated down"] += 1
-        elif options.exclude and matches_any(annotation, options.exclude):
-            dropped["matched --exclude"] += 1
-        elif options.include and not matches_any(annotation, options.include):
-            dropped["no --include term"] += 1
+        if rating is not None:  # the reader has seen it
+            dropped[f"already rated {'up' if rating.up else 'down'}"] += 1
+        elif owned and not owned.isdisjoint(match_keys(annotation.paper_id, annotation.title)):
+            dropped["already in the library"] += 1
+        elif reason := keyword_drop_reason(annotation, options.include, options.exclude):
+            dropped[reason] += 1
         else:
             candidates.append(annotation)
     documents = [Document(a.title, a.abstract) for a in candidates]
@@ -70,7 +65,7 @@ def rank(
     for row in order:
         item = candidates[row]
         relevance = explain(
-            scores, row, f"{item.title}\n{item.abstract}", _include_hits(item, options.include)
+            scores, row, f"{item.title}\n{item.abstract}", keywords_found(item, options.include)
         )
         kept.append(item.model_copy(update={"relevance": relevance}))
     return RankResult(kept, considered, dropped)
