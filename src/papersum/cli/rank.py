@@ -85,7 +85,7 @@ def _spooled(inputs: list[str]) -> Iterator[list[Path | str]]:
 def read_feed(inputs: list[str], skip_bad: bool, quiet: bool) -> tuple[list[Annotation], dict[str, Paper]]:
     """Annotations as they are, papers as annotations (their Paper kept to write them back)."""
     from papersum.cli.digest import read_annotations
-    from papersum.ingest import Duplicate, iter_papers
+    from papersum.ingest import Duplicate, EmptyInput, iter_papers
 
     annotations: list[Annotation] = []
     papers: dict[str, Paper] = {}
@@ -103,6 +103,8 @@ def read_feed(inputs: list[str], skip_bad: bool, quiet: bool) -> tuple[list[Anno
                     errors.append(item)
                 elif not quiet and isinstance(item, Duplicate):
                     say(f"duplicate dropped: {item.dropped_id} ({item.source}) same paper as {item.kept_id}")
+                elif not quiet and isinstance(item, EmptyInput):
+                    say(str(item))
     if errors and not skip_bad:
         raise BadInputError(errors, len(annotations))
     if not quiet:

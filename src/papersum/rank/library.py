@@ -70,9 +70,9 @@ def entry_from_fields(path: str, line: int, fields: dict[str, Any]) -> LibraryEn
 
 
 def _paper_entries(name: str, data: bytes) -> Iterator[LibraryEntry | InputError]:
-    from papersum.ingest import detect_reader
+    from papersum.ingest.detect import HEAD_BYTES, require_format
 
-    for record in detect_reader(name, data[:512])(name, data):
+    for record in require_format(name, data[:HEAD_BYTES]).reader(name, data):
         if isinstance(record, InputError):
             yield record
         else:
