@@ -10,7 +10,33 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from papersum.cli.common import FormatOpt, GroupByOpt, TitleOpt, TopOpt, open_output, say, user_errors
+from papersum.cli.common import (
+    BaseUrlOpt,
+    FormatOpt,
+    GroupByOpt,
+    MaxCostOpt,
+    ModelOpt,
+    NoCacheOpt,
+    PricesOpt,
+    ProviderOpt,
+    TitleOpt,
+    TopOpt,
+    open_output,
+    say,
+    user_errors,
+)
+from papersum.cli.relevance import (
+    InterestsOpt,
+    LibraryOpt,
+    MinScoreOpt,
+    ReaderOpt,
+    RelevanceFlags,
+    RerankBatchOpt,
+    RerankOpt,
+    RerankRequest,
+    RerankTopOpt,
+    order_by_relevance,
+)
 from papersum.curate import Curation, SeenStore, curate
 from papersum.digest import DEFAULT_TITLE, build_digest
 from papersum.errors import InputError, UsageError
@@ -109,12 +135,27 @@ def digest(
         typer.Option("--new-only", help="Skip papers that were in an earlier digest written to a file."),
     ] = False,
     day: Annotated[str | None, typer.Option("--date", help="Digest date (default: today).")] = None,
+    library: LibraryOpt = None,
+    interests: InterestsOpt = None,
+    reader: ReaderOpt = None,
+    min_score: MinScoreOpt = None,
+    rerank: RerankOpt = None,
+    rerank_top: RerankTopOpt = 30,
+    rerank_batch: RerankBatchOpt = 10,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    max_cost: MaxCostOpt = None,
+    prices: PricesOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Curate and render a digest from annotations.
 
-    Papers are ranked by relevance when present, else by --include keyword matches, else
-    kept in input order; --top keeps the best N per group. Papers written to a digest file are
-    remembered in the cache dir, so --new-only can skip them next time.
+    With --library, --interests or --reader the papers are ranked for that reader (as
+    `papersum rank` does) and each shows why it was picked; otherwise they are ordered by the
+    relevance they carry, else by --include keyword matches, else kept in input order. --top keeps
+    the best N per group. Papers written to a digest file are remembered in the data dir, so
+    --new-only can skip them next time.
 
     Example:
 
@@ -131,9 +172,17 @@ def digest(
     )
     result = curate(read_annotations(annotations), curation)
     dropped = "; ".join(f"{count} {reason}" for reason, count in sorted(result.dropped.items()))
-    say(f"Ranked {len(result.kept)} papers by {result.scoring}" + (f"; dropped {dropped}" if dropped else ""))
+    relevance = RelevanceFlags(
+        library, interests, reader, tuple(include or ()), min_score, rerank,
+        RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache),
+    )  # fmt: skip
+    kept = order_by_relevance(result.kept, relevance, quiet=False)
+    if kept is result.kept:
+        say(f"Ranked {len(kept)} papers by {result.scoring}" + (f"; dropped {dropped}" if dropped else ""))
+    elif dropped:
+        say(f"Dropped before ranking: {dropped}")
     built = build_digest(
-        result.kept,
+        kept,
         group_by=group_by,
         top=top,
         title=title or DEFAULT_TITLE,

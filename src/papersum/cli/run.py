@@ -36,7 +36,22 @@ from papersum.cli.common import (
     say,
     user_errors,
 )
+from papersum.cli.relevance import (
+    ExcludeOpt,
+    IncludeOpt,
+    InterestsOpt,
+    LibraryOpt,
+    MinScoreOpt,
+    ReaderOpt,
+    RelevanceFlags,
+    RerankBatchOpt,
+    RerankOpt,
+    RerankRequest,
+    RerankTopOpt,
+    order_by_relevance,
+)
 from papersum.config import Settings, load_settings
+from papersum.curate import Curation, curate
 from papersum.digest import DEFAULT_TITLE, build_digest
 from papersum.errors import BadInputError, InputError, PapersumError
 from papersum.ingest import Duplicate, EmptyInput, iter_papers
@@ -209,18 +224,39 @@ def run(
     skip_bad: SkipBadOpt = False,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
+    library: LibraryOpt = None,
+    interests: InterestsOpt = None,
+    reader: ReaderOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    min_score: MinScoreOpt = None,
+    rerank: RerankOpt = None,
+    rerank_top: RerankTopOpt = 30,
+    rerank_batch: RerankBatchOpt = 10,
 ) -> None:
     """Summarise papers, then write the digest (out/digest.md, out/digest.jsonl, ...).
 
+    With --library, --interests or --reader the digest is ordered for that reader (as
+    `papersum rank` does) and each paper says why it was picked.
+
     Example:
 
-        papersum run seeds/ --out-dir out
+        papersum run seeds/ --out-dir out --interests "retrieval, agents" --min-score 0.5
     """
     formats = parse_formats(fmt)
     settings = load_settings(**provider_flags(locals()))
     stats = RunStats()
     announce_sources(inputs, quiet)
     annotations = list(annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats))
+    if include or exclude:
+        annotations = curate(
+            annotations, Curation(include=tuple(include or ()), exclude=tuple(exclude or ()))
+        ).kept
+    relevance = RelevanceFlags(
+        library, interests, reader, tuple(include or ()), min_score, rerank,
+        RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache),
+    )  # fmt: skip
+    annotations = order_by_relevance(annotations, relevance, quiet)
     digest = build_digest(
         annotations, group_by=group_by, top=top, title=title or DEFAULT_TITLE, day=date.today()
     )
