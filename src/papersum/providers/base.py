@@ -31,6 +31,10 @@ class Provider(ABC):
     """
 
     name: ClassVar[str]
+    # CPU-bound providers (the offline engine) run in worker processes under --concurrency; the
+    # others wait on a server, so they send concurrent requests from threads. A CPU-bound provider
+    # is pickled to each worker.
+    cpu_bound: ClassVar[bool] = False
 
     @property
     @abstractmethod

@@ -1,0 +1,84 @@
+"""Fast paths equal their plain definitions: cache keys, batched cache reads, text normalisation."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from papersum.cache import CachedResult, KeyRecipe, ResultCache, cache_key
+from papersum.ingest.normalize import _CONTROL, clean_text, collapse_whitespace
+from papersum.models import Paper, Provenance, Summary, Tags
+
+IDENTITIES = [
+    {"provider": "offline", "engine": "offline-2"},
+    {"provider": "openai", "model": "gpt-4o-mini", "prompt_hash": "v1-abc", "temperature": 0.0},
+    {"b": [1, 2.5, None, True], "a": {"z": "é ü 漢字", "y": Path("/tmp/x")}, "max_tokens": 400},
+]
+PAPERS = [
+    Paper(id="1", title="T", abstract="A."),
+    Paper(id="2", title='Quotes " and \\ back', abstract="Unicode: α ≤ β", categories=["cs.CL", "cs.LG"]),
+]
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_key_recipe_is_cache_key(identity: dict[str, object]) -> None:
+    recipe = KeyRecipe(identity)
+    for paper in PAPERS:
+        assert recipe.key(paper) == cache_key(identity, paper)
+
+
+def _result(tldr: str) -> tuple[Summary, Provenance]:
+    summary = Summary(tldr=tldr, tags=Tags(keywords=["graph  neural networks", "GNN"], categories=["cs.LG"]))
+    provenance = Provenance(provider="offline", model="m", created_at="2026-11-30T10:00:00Z")
+    return summary, provenance
+
+
+def test_get_many_reads_what_get_reads(tmp_path: Path) -> None:
+    with ResultCache(tmp_path / "c") as cache:
+        keys = [f"v1:{number:04d}" for number in range(1000)]  # more than one query's worth
+        for number, key in enumerate(keys[::2]):
+            cache.put(key, *_result(f"TL;DR number {number}"))
+        # A value too large to sit in diskcache's table (kept in a file) and one with an expiry time.
+        big_summary, big_provenance = _result("big " * 90)
+        big_provenance.prompt_hash = "x" * 40_000
+        cache.put("v1:big", big_summary, big_provenance)
+        cache._cache.set(
+            "v1:expiring",
+            CachedResult(summary=big_summary, provenance=big_provenance).model_dump_json(),
+            expire=3600,
+        )
+        cache._cache.set("v1:broken", '{"summary": {"tldr": ""}}')
+        asked = [*keys, "v1:big", "v1:expiring", "v1:broken", "v1:absent"]
+        found = cache.get_many(asked)
+        assert set(found) == set(keys[::2]) | {"v1:big", "v1:expiring"}
+        for key, hit in found.items():
+            assert hit == cache.get(key)
+        assert found["v1:big"].provenance.prompt_hash == "x" * 40_000
+        assert found[keys[2]].summary.tags.keywords == ["graph neural networks", "GNN"]
+        assert cache.get("v1:broken") is None
+
+
+def test_collapse_whitespace_is_the_regex() -> None:
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))]
+    assert len(spaces) > 20
+    samples = [
+        "",
+        "  ",
+        "a",
+        " a  b\t\nc ",
+        "x".join(spaces),
+        " ".join(spaces) + "end",
+        "\x1c\x1fq\u3000r\u2028",
+    ]
+    for text in samples:
+        assert collapse_whitespace(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def test_clean_text_removes_every_control_character() -> None:
+    assert all(not chr(c).isprintable() for c in _CONTROL)  # so skipping printable text is safe
+    for code in _CONTROL:
+        assert clean_text(f"a{chr(code)}b c") == "ab c"
+    assert clean_text("bidi \u202eevil\u202c text") == "bidi evil text"
