@@ -82,3 +82,24 @@ def test_clean_text_removes_every_control_character() -> None:
     for code in _CONTROL:
         assert clean_text(f"a{chr(code)}b c") == "ab c"
     assert clean_text("bidi \u202eevil\u202c text") == "bidi evil text"
+
+
+def test_the_command_line_imports_no_heavy_module_until_a_command_runs() -> None:
+    import subprocess
+
+    code = (
+        "import sys, papersum.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'rich', 'diskcache', 'numpy', "
+        "'openai', 'tiktoken', 'smtplib'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_help_defaults_named_in_the_cli_match_the_library() -> None:
+    from papersum.cli.estimate import EXPECTED_OUTPUT_TOKENS
+    from papersum.cli.send import PASSWORD_VARIABLE
+    from papersum.estimate import DEFAULT_EXPECTED_OUTPUT_TOKENS
+    from papersum.send import PASSWORD_ENV
+
+    assert (EXPECTED_OUTPUT_TOKENS, PASSWORD_VARIABLE) == (DEFAULT_EXPECTED_OUTPUT_TOKENS, PASSWORD_ENV)

@@ -18,7 +18,7 @@ from papersum.cli.common import (
     QuietOpt,
     user_errors,
 )
-from papersum.evals.suites import SUITES
+from papersum.evals.specs import SUITES
 
 eval_app = typer.Typer(
     name="eval",

@@ -7,13 +7,11 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from papersum.cache import ResultCache
 from papersum.cli.common import (
     BaseUrlOpt,
     ConcurrencyOpt,
@@ -35,20 +33,21 @@ from papersum.cli.common import (
     say,
     user_errors,
 )
-from papersum.config import Settings, load_settings
-from papersum.digest import DEFAULT_TITLE, build_digest
 from papersum.errors import BadInputError, InputError, PapersumError
-from papersum.ingest import Duplicate, iter_papers
-from papersum.models import Annotation
-from papersum.pipeline import RunStats, summarize_papers
-from papersum.providers.base import Provider
-from papersum.providers.registry import build_provider, default_provider
-from papersum.render import extension, parse_formats, render
-from papersum.render.jsonl import annotation_line
+
+# The pipeline, cache, providers and renderers are imported inside the commands, so that
+# `papersum --help` and every other command do not pay for them at start-up.
+if TYPE_CHECKING:
+    from papersum.config import Settings
+    from papersum.models import Annotation
+    from papersum.pipeline import RunStats
+    from papersum.providers.base import Provider
 
 
 @contextmanager
 def _provider(settings: Settings, quiet: bool) -> Iterator[Provider]:
+    from papersum.providers.registry import build_provider, default_provider
+
     name = settings.provider
     if name is None:
         name, why = default_provider(settings.base_url)
@@ -64,6 +63,8 @@ def _check_inputs(inputs: list[str], skip_bad: bool, quiet: bool) -> int:
 
     Returns how many items (papers and bad records) the second pass will yield.
     """
+    from papersum.ingest import Duplicate, iter_papers
+
     errors: list[InputError] = []
     count = 0
     for item in iter_papers(inputs):
@@ -115,6 +116,10 @@ def annotate_inputs(
     quiet: bool,
     stats: RunStats,
 ) -> Iterator[Annotation]:
+    from papersum.cache import ResultCache
+    from papersum.ingest import Duplicate, iter_papers
+    from papersum.pipeline import summarize_papers
+
     with tempfile.TemporaryDirectory(prefix="papersum-") as spool:
         inputs = _spool_stdin(inputs, Path(spool))
         total = _check_inputs(inputs, skip_bad, quiet)
@@ -170,6 +175,10 @@ def summarize(
 
         papersum summarize seeds/ --out annotations.jsonl --provider offline
     """
+    from papersum.config import load_settings
+    from papersum.pipeline import RunStats
+    from papersum.render.jsonl import annotation_line
+
     settings = load_settings(**provider_flags(locals()))
     stats = RunStats()
     with open_output(out) as handle:
@@ -211,6 +220,13 @@ def run(
 
         papersum run seeds/ --out-dir out
     """
+    from datetime import date
+
+    from papersum.config import load_settings
+    from papersum.digest import DEFAULT_TITLE, build_digest
+    from papersum.pipeline import RunStats
+    from papersum.render import extension, parse_formats, render
+
     formats = parse_formats(fmt)
     settings = load_settings(**provider_flags(locals()))
     stats = RunStats()

@@ -7,7 +7,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+from papersum.errors import ProviderError
 from papersum.models import Paper, Provenance, Summary
+
+__all__ = ["Provider", "ProviderError", "ProviderResult"]
 
 
 class ProviderResult(BaseModel):
@@ -17,10 +20,6 @@ class ProviderResult(BaseModel):
     provenance: Provenance
     error: str | None = None
     raw_output: str | None = Field(default=None, description="last raw model output, kept on failure")
-
-
-class ProviderError(Exception):
-    """A provider cannot run at all (bad configuration, server unreachable): stops the run."""
 
 
 class Provider(ABC):
