@@ -103,3 +103,29 @@ def test_help_defaults_named_in_the_cli_match_the_library() -> None:
     from papersum.send import PASSWORD_ENV
 
     assert (EXPECTED_OUTPUT_TOKENS, PASSWORD_VARIABLE) == (DEFAULT_EXPECTED_OUTPUT_TOKENS, PASSWORD_ENV)
+
+
+@pytest.mark.parametrize("limit", [100, 2])
+def test_summarize_replays_the_first_pass_or_reads_again(
+    limit: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from papersum.cli import app
+    from papersum.cli import run as run_module
+
+    monkeypatch.setattr(run_module, "REPLAY_LIMIT", limit)
+    source = tmp_path / "in.jsonl"
+    rows = [
+        {"id": f"p{n}", "title": f"Paper {n}", "abstract": f"We propose method {n}. It works."}
+        for n in range(4)
+    ]
+    lines = [json.dumps(row) for row in rows] + ["{broken", json.dumps(rows[1])]  # a bad line, a duplicate
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["summarize", str(source), "--skip-bad", "--no-cache", "-p", "offline"])
+    assert result.exit_code == 0
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["paper_id"] for row in out] == ["p0", "p1", "p2", "p3", f"{source}:5"]
+    assert "duplicate dropped: p1" in result.stderr

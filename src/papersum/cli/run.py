@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -39,7 +39,7 @@ from papersum.errors import BadInputError, InputError, PapersumError
 # `papersum --help` and every other command do not pay for them at start-up.
 if TYPE_CHECKING:
     from papersum.config import Settings
-    from papersum.models import Annotation
+    from papersum.models import Annotation, Paper
     from papersum.pipeline import RunStats
     from papersum.providers.base import Provider
 
@@ -58,14 +58,24 @@ def _provider(settings: Settings, quiet: bool) -> Iterator[Provider]:
         yield provider
 
 
-def _check_inputs(inputs: list[str], skip_bad: bool, quiet: bool) -> int:
-    """A first streaming pass: report bad input before any money is spent, keeping nothing in memory.
+# The first pass keeps up to this many items (~25 MB of papers), so the second pass over a corpus of
+# that size replays them instead of reading and normalising every file again; past it, memory stays
+# flat: the items are dropped and the files are read again.
+REPLAY_LIMIT = 10_000
 
-    Returns how many items (papers and bad records) the second pass will yield.
+
+def _check_inputs(
+    inputs: list[str], skip_bad: bool, quiet: bool, *, keep: int = 0
+) -> tuple[int, list[Paper | InputError] | None]:
+    """A first streaming pass: report bad input before any money is spent.
+
+    Returns how many items (papers and bad records) the second pass will yield, and the items
+    themselves when there are at most `keep` of them (else None: read the inputs again).
     """
     from papersum.ingest import Duplicate, iter_papers
 
     errors: list[InputError] = []
+    kept: list[Paper | InputError] | None = [] if keep else None
     count = 0
     for item in iter_papers(inputs):
         if isinstance(item, Duplicate):
@@ -75,12 +85,16 @@ def _check_inputs(inputs: list[str], skip_bad: bool, quiet: bool) -> int:
         count += 1
         if isinstance(item, InputError):
             errors.append(item)
+        if kept is not None:
+            kept.append(item)
+            if count > keep:
+                kept = None
     if errors and not skip_bad:
         raise BadInputError(errors, count - len(errors))
     if not quiet:
         for error in errors:
             say(f"skipped bad record: {error}")
-    return count
+    return count, kept
 
 
 def _spool_stdin(inputs: list[str], spool_dir: Path) -> list[str]:
@@ -122,8 +136,12 @@ def annotate_inputs(
 
     with tempfile.TemporaryDirectory(prefix="papersum-") as spool:
         inputs = _spool_stdin(inputs, Path(spool))
-        total = _check_inputs(inputs, skip_bad, quiet)
-        papers = (item for item in iter_papers(inputs) if not isinstance(item, Duplicate))
+        total, kept = _check_inputs(inputs, skip_bad, quiet, keep=REPLAY_LIMIT)
+        papers: Iterable[Paper | InputError] = (
+            kept
+            if kept is not None
+            else (item for item in iter_papers(inputs) if not isinstance(item, Duplicate))
+        )
         cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
         try:
             with (
