@@ -1,14 +1,14 @@
 """One run, same abstracts, whole processes: papersum offline / cached / workers vs yake and sumy LexRank.
 
-    pip install yake sumy     # benchmark tools only (or: pip install -e ".[bench]")
-    python benchmarks/bench_speed.py [--papers 6180] [--rounds 5] [--workers 2]
+    pip install -e ".[bench]"     # yake and sumy: benchmark tools only
+    python benchmarks/bench_speed.py [--papers 6180] [--rounds 5] [--workers 2] [--baseline-src DIR]
 
 The corpus is assembled at run time from the dev/train sets in evals/data or /work/shared/evaldata
-(distinct abstracts, in a fixed order; written to a temp dir, never committed). Every row is one
-child process, JSONL in and JSONL out, timed by wall clock from start to exit (interpreter start
-and imports included). Rounds interleave the rows so machine load hits them alike; the table gives
-medians and ratios within the run. Startup rows time `python -c pass`, `papersum --version` and
-`papersum --help` (median of --startup-runs each).
+(distinct abstracts and titles, in a fixed order; written to a temp dir, never committed). Every row
+is one child process, JSONL in and JSONL out, timed from start to exit (interpreter start and
+imports included), by wall clock and by the child's CPU time (user + sys, summed over its worker
+processes). Rounds interleave the rows so machine load hits them alike; the tables give medians and
+ratios within the run. `--baseline-src` (e.g. a `git archive` of main's src/) adds "before:" rows.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -74,87 +75,121 @@ class Row:
     papers: int = 0
     prepare: Callable[[], None] | None = None
     env: dict[str, str] = field(default_factory=dict)
-    times: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
-    def run(self, base_env: dict[str, str], out: Path | None) -> None:
+    def run(self, out: Path | None) -> None:
         if self.prepare is not None:
             self.prepare()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run(self.argv, env={**base_env, **self.env}, check=True, stdout=subprocess.DEVNULL)
-        self.times.append(time.perf_counter() - started)
+        subprocess.run(self.argv, env={**os.environ, **self.env}, check=True, stdout=subprocess.DEVNULL)
+        self.wall.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if out is not None and self.papers:
             lines = sum(1 for _ in out.open(encoding="utf-8"))
             if lines != self.papers:
                 raise SystemExit(f"{self.label}: {lines} output lines for {self.papers} papers")
+
+    def rate(self, times: list[float]) -> float:
+        return self.papers / statistics.median(times)
+
+
+def papersum_rows(
+    src: Path, prefix: str, summarize: list[str], papers: int, cache: Path, workers: list[int]
+) -> tuple[list[Row], list[Row]]:
+    env = {"PYTHONPATH": str(src.resolve()), "PAPERSUM_CACHE_DIR": str(cache)}
+
+    def fresh_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    one = ["-j", "1"]
+    rows = [
+        Row(f"{prefix}papersum offline, no cache", [*summarize, "--no-cache", *one], papers, env=env),
+        Row(f"{prefix}papersum offline + cache writes", [*summarize, *one], papers, fresh_cache, env),
+        Row(f"{prefix}papersum fully cached re-run", [*summarize, *one], papers, env=env),
+    ]
+    for n in workers:
+        argv = [*summarize, "--no-cache", "-j", str(n)]
+        rows.append(Row(f"{prefix}papersum offline, no cache, -j {n}", argv, papers, env=env))
+    command = [sys.executable, "-m", "papersum"]
+    startup = [
+        Row(f"{prefix}papersum --version", [*command, "--version"], env=env),
+        Row(f"{prefix}papersum --help", [*command, "--help"], env=env),
+    ]
+    return rows, startup
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=6180)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--workers", type=int, nargs="*", default=[2], help="extra offline rows, --concurrency N")
+    parser.add_argument("--workers", type=int, nargs="*", default=[2], help="extra rows with -j N")
     parser.add_argument("--startup-runs", type=int, default=15)
     parser.add_argument("--no-peers", action="store_true", help="skip yake and sumy LexRank")
+    parser.add_argument("--src", type=Path, default=SRC, help="papersum source tree (default: this one)")
+    parser.add_argument("--baseline-src", type=Path, default=None, help="also time this tree ('before:')")
     args = parser.parse_args()
-    python = sys.executable
-    papersum = [python, "-m", "papersum"]
     with tempfile.TemporaryDirectory(prefix="papersum-speed-") as tmp_name:
         tmp = Path(tmp_name)
         corpus = tmp / "abstracts.jsonl"
         count = write_abstracts(args.papers, corpus)
         out = tmp / "out.jsonl"
-        cache = tmp / "cache"
-        base_env = {**os.environ, "PYTHONPATH": str(SRC), "PAPERSUM_CACHE_DIR": str(cache)}
-        summarize = [*papersum, "summarize", str(corpus), "--provider", "offline", "-q", "--out", str(out)]
-
-        def fresh_cache() -> None:
-            shutil.rmtree(cache, ignore_errors=True)
-
-        rows = [
-            Row("papersum offline, no cache", [*summarize, "--no-cache", "-j", "1"], count),
-            Row("papersum offline + cache writes", [*summarize, "-j", "1"], count, fresh_cache),
-            Row("papersum fully cached re-run", [*summarize, "-j", "1"], count),
-        ]
-        rows += [
-            Row(f"papersum offline, no cache, {n} workers", [*summarize, "--no-cache", "-j", str(n)], count)
-            for n in args.workers
-        ]
+        summarize = [sys.executable, "-m", "papersum", "summarize", str(corpus), "-p", "offline", "-q"]
+        summarize += ["--out", str(out)]
+        rows, startup = papersum_rows(args.src, "", summarize, count, tmp / "cache", args.workers)
+        if args.baseline_src is not None:
+            before, before_startup = papersum_rows(
+                args.baseline_src, "before: ", summarize, count, tmp / "cache-before", []
+            )
+            rows, startup = [*before, *rows], [*before_startup, *startup]
+        startup.insert(0, Row("python -c pass", [sys.executable, "-c", "pass"]))
         if not args.no_peers:
-            peers = [python, str(HERE / "peers.py")]
-            rows += [
-                Row("yake (keywords only)", [*peers, "yake", str(corpus), str(out)], count),
-                Row("sumy LexRank (one sentence only)", [*peers, "lexrank", str(corpus), str(out)], count),
-            ]
-        startup = [
-            Row("python -c pass", [python, "-c", "pass"]),
-            Row("papersum --version", [*papersum, "--version"]),
-            Row("papersum --help", [*papersum, "--help"]),
-        ]
+            peers = [sys.executable, str(HERE / "peers.py")]
+            rows.append(Row("yake (keywords only)", [*peers, "yake", str(corpus), str(out)], count))
+            rows.append(
+                Row("sumy LexRank (one sentence only)", [*peers, "lexrank", str(corpus), str(out)], count)
+            )
         for number in range(args.rounds):
             for row in rows:
-                row.run(base_env, out)
-            print(f"round {number + 1}: " + ", ".join(f"{r.times[-1]:.2f}" for r in rows), file=sys.stderr)
+                row.run(out)
+            print(f"round {number + 1}: " + ", ".join(f"{r.wall[-1]:.2f}" for r in rows), file=sys.stderr)
         for _ in range(args.startup_runs):
             for row in startup:
-                row.run(base_env, None)
+                row.run(None)
+    report(rows, startup, count, args)
 
-        def rate(row: Row) -> float:
-            return row.papers / statistics.median(row.times)
 
-        by_label = {row.label: row for row in rows}
-        offline = rate(rows[0])
-        lexrank = by_label.get("sumy LexRank (one sentence only)")
-        print(f"{count:,} abstracts, {args.rounds} rounds (median; all runs in seconds)\n")
-        print("| run | papers/s | x offline | x LexRank | runs (s) |\n|---|---:|---:|---:|---|")
-        for row in rows:
-            vs_lexrank = f"{rate(row) / rate(lexrank):.2f}" if lexrank else "-"
-            runs = " ".join(f"{t:.2f}" for t in row.times)
-            print(f"| {row.label} | {rate(row):,.0f} | {rate(row) / offline:.2f} | {vs_lexrank} | {runs} |")
-        bare = statistics.median(startup[0].times)
-        print(f"\nstartup, median of {args.startup_runs}\n\n| command | s | x python -c pass |\n|---|---:|---:|")
-        for row in startup:
-            median = statistics.median(row.times)
-            print(f"| `{row.label}` | {median:.3f} | {median / bare:.1f} |")
+def report(rows: list[Row], startup: list[Row], count: int, args: argparse.Namespace) -> None:
+    by_label = {row.label: row for row in rows}
+    offline = by_label["papersum offline, no cache"]
+    lexrank = by_label.get("sumy LexRank (one sentence only)")
+    print(
+        f"{count:,} abstracts, median of {args.rounds} rounds; "
+        f"load average {os.getloadavg()[0]:.1f} at the end\n"
+    )
+    print(
+        "| run | papers/s (wall) | x offline | x LexRank | papers/s (CPU) | x offline CPU | wall runs (s) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for row in rows:
+        wall, cpu = row.rate(row.wall), row.rate(row.cpu)
+        vs_lexrank = f"{wall / lexrank.rate(lexrank.wall):.2f}" if lexrank else "-"
+        runs = " ".join(f"{t:.2f}" for t in row.wall)
+        print(
+            f"| {row.label} | {wall:,.0f} | {wall / offline.rate(offline.wall):.2f} | {vs_lexrank} "
+            f"| {cpu:,.0f} | {cpu / offline.rate(offline.cpu):.2f} | {runs} |"
+        )
+    bare_wall, bare_cpu = statistics.median(startup[0].wall), statistics.median(startup[0].cpu)
+    print(f"\nstart-up, median of {args.startup_runs} runs\n")
+    print("| command | wall (ms) | x python -c pass | CPU (ms) | x python CPU |\n|---|---:|---:|---:|---:|")
+    for row in startup:
+        wall, cpu = statistics.median(row.wall), statistics.median(row.cpu)
+        print(
+            f"| `{row.label}` | {wall * 1000:.0f} | {wall / bare_wall:.1f} "
+            f"| {cpu * 1000:.0f} | {cpu / bare_cpu:.1f} |"
+        )
 
 
 if __name__ == "__main__":
