@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from papersum.cli.common import InputsArg, SkipBadOpt, open_output, say, user_errors
+from papersum.cli.common import InputsArg, SkipBadOpt, announce_sources, open_output, say, user_errors
 from papersum.errors import UsageError
 
 # Shown in --help; papersum.estimate (tiktoken, the request builder) is imported by the command only.
@@ -55,7 +55,11 @@ def estimate(
         template = load_prompt(prompt)
     except (PriceTableError, PromptError) as exc:
         raise UsageError(str(exc)) from None
-    papers = read_papers(inputs, skip_bad=skip_bad).papers
+    announce_sources(inputs, quiet=False)
+    ingested = read_papers(inputs, skip_bad=skip_bad)
+    for empty in ingested.empty:
+        say(str(empty))
+    papers = ingested.papers
     result = estimate_run(
         papers, model, template, table, expected_output_tokens=output_tokens, max_tokens=max_tokens
     )

@@ -28,6 +28,7 @@ from papersum.cli.common import (
     SkipBadOpt,
     TitleOpt,
     TopOpt,
+    announce_sources,
     open_output,
     progress_bar,
     say,
@@ -72,7 +73,7 @@ def _check_inputs(
     Returns how many items (papers and bad records) the second pass will yield, and the items
     themselves when there are at most `keep` of them (else None: read the inputs again).
     """
-    from papersum.ingest import Duplicate, iter_papers
+    from papersum.ingest import Duplicate, EmptyInput, iter_papers
 
     errors: list[InputError] = []
     kept: list[Paper | InputError] | None = [] if keep else None
@@ -81,6 +82,10 @@ def _check_inputs(
         if isinstance(item, Duplicate):
             if not quiet:
                 say(f"duplicate dropped: {item.dropped_id} ({item.source}) same paper as {item.kept_id}")
+            continue
+        if isinstance(item, EmptyInput):
+            if not quiet:
+                say(str(item))
             continue
         count += 1
         if isinstance(item, InputError):
@@ -131,7 +136,8 @@ def annotate_inputs(
     stats: RunStats,
 ) -> Iterator[Annotation]:
     from papersum.cache import ResultCache
-    from papersum.ingest import Duplicate, iter_papers
+    from papersum.ingest import iter_papers
+    from papersum.models import Paper
     from papersum.pipeline import summarize_papers
 
     with tempfile.TemporaryDirectory(prefix="papersum-") as spool:
@@ -140,7 +146,7 @@ def annotate_inputs(
         papers: Iterable[Paper | InputError] = (
             kept
             if kept is not None
-            else (item for item in iter_papers(inputs) if not isinstance(item, Duplicate))
+            else (item for item in iter_papers(inputs) if isinstance(item, Paper | InputError))
         )
         cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
         try:
@@ -199,6 +205,7 @@ def summarize(
 
     settings = load_settings(**provider_flags(locals()))
     stats = RunStats()
+    announce_sources(inputs, quiet)
     with open_output(out) as handle:
         for annotation in annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats):
             handle.write(annotation_line(annotation) + "\n")
@@ -248,6 +255,7 @@ def run(
     formats = parse_formats(fmt)
     settings = load_settings(**provider_flags(locals()))
     stats = RunStats()
+    announce_sources(inputs, quiet)
     annotations = list(annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats))
     digest = build_digest(
         annotations, group_by=group_by, top=top, title=title or DEFAULT_TITLE, day=date.today()
