@@ -12,6 +12,7 @@ from papersum.cli import cache as cache_commands
 from papersum.cli import digest as digest_commands
 from papersum.cli import estimate as estimate_commands
 from papersum.cli import fetch as fetch_commands
+from papersum.cli import rank as rank_commands
 from papersum.cli import run as run_commands
 from papersum.cli import send as send_commands
 from papersum.cli.eval import eval_app
@@ -46,6 +47,8 @@ app.command("run")(run_commands.run)
 app.command("summarize")(run_commands.summarize)
 app.command("digest")(digest_commands.digest)
 app.command("estimate")(estimate_commands.estimate)
+app.command("rank")(rank_commands.rank)
+app.command("rate")(rank_commands.rate)
 app.add_typer(cache_commands.cache_app, name="cache")
 app.command("send")(send_commands.send)
 app.add_typer(eval_app, name="eval")
