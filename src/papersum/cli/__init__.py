@@ -23,6 +23,7 @@ app = typer.Typer(
     "Example: papersum run seeds/ --out-dir out",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

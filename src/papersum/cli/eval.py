@@ -18,7 +18,7 @@ from papersum.cli.common import (
     QuietOpt,
     user_errors,
 )
-from papersum.evals.suites import SUITES
+from papersum.evals.specs import SUITES
 
 eval_app = typer.Typer(
     name="eval",
@@ -93,7 +93,7 @@ def run_suite_command(
     limit: int | None,
     out: Path | None,
     data_dir: Path | None,
-    concurrency: int | None,
+    concurrency: str | None,
     repeat: bool,
     plots: bool,
     no_cache: bool,

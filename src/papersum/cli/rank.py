@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -44,7 +44,9 @@ from papersum.cli.relevance import (
     rerank_with_llm,
 )
 from papersum.errors import BadInputError, InputError, UsageError
-from papersum.models import Annotation, Paper
+
+if TYPE_CHECKING:
+    from papersum.models import Annotation, Paper
 
 
 def _is_annotations(path: Path) -> bool:
@@ -77,6 +79,7 @@ def read_feed(inputs: list[str], skip_bad: bool, quiet: bool) -> tuple[list[Anno
     """Annotations as they are, papers as annotations (their Paper kept to write them back)."""
     from papersum.cli.digest import read_annotations
     from papersum.ingest import Duplicate, EmptyInput, iter_papers
+    from papersum.models import Annotation, Paper
 
     annotations: list[Annotation] = []
     papers: dict[str, Paper] = {}

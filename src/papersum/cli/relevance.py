@@ -11,9 +11,9 @@ import typer
 
 from papersum.cli.common import say
 from papersum.errors import UsageError
-from papersum.models import Annotation
 
 if TYPE_CHECKING:
+    from papersum.models import Annotation
     from papersum.rank import RankResult, ReaderProfile
     from papersum.rank.rerank import ChatClient
 
