@@ -82,6 +82,15 @@ def _openai(
         raise UsageError(str(exc)) from None
 
 
+def _slots(concurrency: int | str | None) -> int:
+    """llama.cpp slots for `--concurrency` (auto: as many as requests the pipeline sends at once)."""
+    from papersum.pipeline import AUTO_REQUESTS
+
+    if concurrency in (None, "auto"):
+        return AUTO_REQUESTS
+    return max(1, min(int(concurrency), 8))
+
+
 def _local(model: str | None = None, settings: Any = None, **options: Any) -> Provider:
     from papersum.providers.base import ProviderError
     from papersum.providers.local import LocalProvider
@@ -92,7 +101,7 @@ def _local(model: str | None = None, settings: Any = None, **options: Any) -> Pr
             threads=options.get("threads") or 0,
             # One llama.cpp slot per parallel request: it decodes them together in one batch, so
             # --concurrency N gives N answers for little more CPU than one (same single thread).
-            n_parallel=options.get("n_parallel") or min(getattr(settings, "concurrency", 1) or 1, 8),
+            n_parallel=options.get("n_parallel") or _slots(getattr(settings, "concurrency", None)),
             **_llm_options(settings, options),
         )
     except ProviderError as exc:
