@@ -68,8 +68,8 @@ def test_a_good_config_loads_with_paths_relative_to_the_file(
     assert alice.email == ["alice@example.org"] and alice.top == 5 and alice.formats == ["md", "csv"]
     assert bob.email == ["bob@example.org", "Bob B <bob@work.example.org>"]
     assert bob.top == 20 and bob.min_score is None and bob.group_by == "none"
-    assert config.settings_layer() == {"data_dir": base / "state", "provider": "offline"}
-    settings = load_settings((config_file, config.settings_layer()))
+    assert config.settings_layer() == (config_file, {"data_dir": str(base / "state"), "provider": "offline"})
+    settings = load_settings(config.settings_layer())
     assert settings.provider == "offline"
     assert settings.data_dir == base / "state"
 
@@ -79,7 +79,7 @@ def test_environment_beats_the_newsletter_config(tmp_path: Path, monkeypatch: py
     config = load_config(config_file)
     monkeypatch.setenv("PAPERSUM_DATA_DIR", str(tmp_path / "elsewhere"))
     monkeypatch.setenv("PAPERSUM_PROVIDER", "openai")
-    settings = load_settings((config_file, config.settings_layer()))
+    settings = load_settings(config.settings_layer())
     assert settings.data_dir == tmp_path / "elsewhere" and settings.provider == "openai"
 
 
@@ -110,7 +110,8 @@ def test_the_smtp_password_comes_from_the_named_variable(
         (("starttls = true", "starttls = true\nssl = true"), r"smtp: .*either starttls or ssl"),
         (('sender = "Papers <papers@example.org>"\n', ""), r"smtp\.sender: Field required"),
         (("port = 587", 'port = "x"'), r"smtp\.port: .*integer"),
-        (('provider = "offline"', "concurrency = 0"), r"concurrency: .*greater than or equal to 1"),
+        (('provider = "offline"', 'concurrency = "many"'), r"concurrency: .*integer"),
+        (('provider = "offline"', "provder = 1"), r"provder: unknown key"),
         (("top = 5", "top = 5\ncolour = 1"), r"readers\[1\] \(alice\)\.colour: unknown key"),
         (('title = "Morning papers"', "title = "), r"not valid TOML"),
     ],

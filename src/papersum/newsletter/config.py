@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import (
     BaseModel,
@@ -30,8 +30,7 @@ from papersum.render import RENDERERS
 from papersum.send import PASSWORD_ENV, SendError, SmtpSettings, check_address
 
 READER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-# Provider settings a newsletter config may carry, named as in papersum's own config file.
-PATH_SETTINGS = ("data_dir", "cache_dir", "prices_file")
+OWN_KEYS = ("title", "sources", "smtp", "readers")
 ARXIV_CATEGORY = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
 
 
@@ -163,7 +162,7 @@ class ReaderConfig(BaseModel):
 
 
 class NewsletterConfig(BaseModel):
-    """The whole file. Top-level provider settings use the names of papersum's config file."""
+    """The whole file. Other top-level keys are papersum settings (`provider`, `model`, `data_dir`, ...)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -171,19 +170,7 @@ class NewsletterConfig(BaseModel):
     sources: SourcesConfig
     smtp: SmtpConfig
     readers: list[ReaderConfig] = Field(min_length=1)
-    # Provider and storage settings (see papersum.config.Settings); None falls through.
-    provider: str | None = None
-    model: str | None = None
-    base_url: str | None = None
-    concurrency: int | None = Field(default=None, ge=1)
-    max_cost: float | None = Field(default=None, ge=0)
-    fallback: str | None = None
-    prices_file: Path | None = None
-    schema_profile: str | None = None
-    rpm: float | None = Field(default=None, gt=0)
-    tpm: float | None = Field(default=None, gt=0)
-    data_dir: Path | None = None
-    cache_dir: Path | None = None
+    settings: dict[str, Any] = Field(default_factory=dict, description="papersum settings this file sets")
 
     _path: Path = PrivateAttr(default=Path("newsletter.toml"))
 
@@ -200,10 +187,9 @@ class NewsletterConfig(BaseModel):
             raise ValueError(f"reader name(s) used twice: {', '.join(twice)}")
         return self
 
-    def settings_layer(self) -> dict[str, Any]:
-        """The provider/storage settings this file sets, for `papersum.config.load_settings`."""
-        names = set(Settings.model_fields) & set(type(self).model_fields)
-        return {name: getattr(self, name) for name in sorted(names) if getattr(self, name) is not None}
+    def settings_layer(self) -> tuple[Path, dict[str, Any]]:
+        """This file's settings, as the config layer of `papersum.config.load_settings`."""
+        return self.path, self.settings
 
     def reader(self, name: str) -> ReaderConfig:
         for reader in self.readers:
@@ -244,9 +230,18 @@ def _resolve(base: Path, value: Any) -> Any:
     return value
 
 
+def _path_settings() -> list[str]:
+    """Settings that hold a path (`Path` or `Path | None`): relative values mean relative to the file."""
+    return [
+        name
+        for name, info in Settings.model_fields.items()
+        if info.annotation is Path or (info.annotation is not None and Path in get_args(info.annotation))
+    ]
+
+
 def _resolve_paths(data: dict[str, Any], base: Path) -> None:
     """Relative paths mean relative to the config file, whatever the working directory."""
-    for name in PATH_SETTINGS:
+    for name in _path_settings():
         if name in data:
             data[name] = _resolve(base, data[name])
     smtp = data.get("smtp")
@@ -261,6 +256,21 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
                 reader["library"] = _resolve(base, library)
 
 
+def _split_settings(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Take papersum's own settings out of `data`, checked by the Settings model itself."""
+    settings = {key: data.pop(key) for key in list(data) if key not in OWN_KEYS}
+    unknown = sorted(key for key in settings if key not in Settings.model_fields)
+    if unknown:
+        raise UsageError(f"{path}: {unknown[0]}: unknown key")
+    try:
+        Settings(**settings)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise UsageError(f"{path}: {key}: {first['msg']}") from None
+    return settings
+
+
 def load_config(path: Path) -> NewsletterConfig:
     """Read and validate a newsletter config; UsageError names the file and the key on any problem."""
     try:
@@ -272,8 +282,9 @@ def load_config(path: Path) -> NewsletterConfig:
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path}: not valid TOML ({error})") from None
     _resolve_paths(data, path.resolve().parent)
+    settings = _split_settings(path, data)
     try:
-        config = NewsletterConfig.model_validate(data)
+        config = NewsletterConfig.model_validate({**data, "settings": settings})
     except ValidationError as error:
         first = error.errors()[0]
         key = _key_path(data, tuple(first["loc"]))
