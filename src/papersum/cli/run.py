@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -39,7 +39,7 @@ from papersum.config import Settings, load_settings
 from papersum.digest import DEFAULT_TITLE, build_digest
 from papersum.errors import BadInputError, InputError, PapersumError
 from papersum.ingest import Duplicate, iter_papers
-from papersum.models import Annotation
+from papersum.models import Annotation, Paper
 from papersum.pipeline import RunStats, summarize_papers
 from papersum.providers.base import Provider
 from papersum.providers.registry import build_provider, default_provider
@@ -119,20 +119,32 @@ def annotate_inputs(
         inputs = _spool_stdin(inputs, Path(spool))
         total = _check_inputs(inputs, skip_bad, quiet)
         papers = (item for item in iter_papers(inputs) if not isinstance(item, Duplicate))
-        cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
-        try:
-            with (
-                _provider(settings, quiet) as provider,
-                progress_bar("Summarising", total, not quiet) as tick,
+        yield from summarise_stream(papers, settings, quiet=quiet, stats=stats, total=total)
+
+
+def summarise_stream(
+    papers: Iterable[Paper | InputError],
+    settings: Settings,
+    *,
+    quiet: bool,
+    stats: RunStats,
+    total: int | None,
+) -> Iterator[Annotation]:
+    """Papers through the cached pipeline with the configured provider, a progress bar on a terminal."""
+    cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
+    try:
+        with (
+            _provider(settings, quiet) as provider,
+            progress_bar("Summarising", total, not quiet) as tick,
+        ):
+            for annotation in summarize_papers(
+                papers, provider, cache, concurrency=settings.concurrency, stats=stats
             ):
-                for annotation in summarize_papers(
-                    papers, provider, cache, concurrency=settings.concurrency, stats=stats
-                ):
-                    tick()
-                    yield annotation
-        finally:
-            if cache is not None:
-                cache.close()
+                tick()
+                yield annotation
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def provider_flags(arguments: dict[str, Any]) -> dict[str, Any]:
