@@ -16,7 +16,27 @@ _TEXT_COMMANDS = re.compile(
 _DROP_COMMANDS = re.compile(r"\\(?:cite[tp]?|ref|eqref|label|footnote)\s*\{[^{}]*\}")
 _OLD_FONT = re.compile(r"\{\\(?:em|bf|it|tt|sc|rm)\s+([^{}]*)\}")
 _ESCAPED = {r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#", r"\$": "$", r"\{": "{", r"\}": "}"}
-_ACCENT = re.compile(r"\\[`'^\"~=.]\{?([A-Za-z])\}?")
+# Accents become combining marks composed with their letter (NFC): `Bal\'azs`, `{\"o}`, `\v{s}`,
+# `\'{\i}`. Symbol accents may take their letter bare; letter accents (\v, \c...) need braces.
+_ACCENT_MARKS = {
+    "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307", '"': "\u0308",
+    "u": "\u0306", "v": "\u030c", "H": "\u030b", "r": "\u030a", "c": "\u0327", "k": "\u0328", "d": "\u0323",
+    "b": "\u0331",
+}  # fmt: skip
+_ACCENT_LETTER = r"(\\[ij](?![A-Za-z])|[A-Za-z])"
+_ACCENT = re.compile(
+    rf"\\(?:([`'^~=.\"])\s*(?:\{{\s*{_ACCENT_LETTER}\s*\}}|{_ACCENT_LETTER})|([uvHrckdb])\{{\s*{_ACCENT_LETTER}\s*\}})"
+)
+# Letters and symbols that are commands of their own: {\o}, \ss, {\L}ukasz, {\guillemotleft}.
+_LETTERS = {
+    "ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å",
+    "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "guillemotleft": "«", "guillemotright": "»",
+    "textendash": "–", "textemdash": "—", "textquoteleft": "‘", "textquoteright": "’",
+    "textquotedblleft": "“", "textquotedblright": "”", "textregistered": "®", "texttrademark": "™",
+    "copyright": "©", "textellipsis": "…", "ldots": "…", "dots": "…",
+}  # fmt: skip
+_LETTER_NAMES = "|".join(sorted(_LETTERS, key=len, reverse=True))
+_LETTER = re.compile(rf"\\({_LETTER_NAMES})(?![A-Za-z])(?:\{{\}}|\s(?=[a-z]))?")
 _GREEK = re.compile(
     r"\\(alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|"
     r"phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|times|cdot|leq|"
@@ -47,6 +67,23 @@ def collapse_whitespace(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+def _compose_accent(match: re.Match[str]) -> str:
+    accent, braced, bare, command, argument = match.groups()
+    mark = _ACCENT_MARKS[accent or command]
+    letter = (braced or bare or argument).lstrip("\\")
+    return unicodedata.normalize("NFC", letter + mark)
+
+
+def decode_latex_accents(text: str) -> str:
+    """Only the accented letters and letter commands: `N\\'{u}\\~{n}ez` -> Núñez, `{\\L}ukasz` -> {Ł}ukasz.
+
+    Braces are kept, so BibTeX name lists can still be split on them afterwards.
+    """
+    if "\\" not in text:
+        return text
+    return _LETTER.sub(lambda m: _LETTERS[m.group(1)], _ACCENT.sub(_compose_accent, text))
+
+
 def strip_latex(text: str) -> str:
     """Turn stray LaTeX into plain text: `\\emph{x}` -> x, `$\\alpha$` -> α, drops citations."""
     if "\\" not in text and "$" not in text and "{" not in text:
@@ -55,7 +92,7 @@ def strip_latex(text: str) -> str:
     for _ in range(3):  # nested commands unwrap from the inside out
         text = _TEXT_COMMANDS.sub(r"\1", text)
         text = _OLD_FONT.sub(r"\1", text)
-    text = _ACCENT.sub(r"\1", text)
+    text = decode_latex_accents(text)
     text = _GREEK.sub(lambda m: _GREEK_CHARS[m.group(1)], text)
     text = _FONT_WORD.sub("", text)
     text = _ANY_COMMAND.sub(r"\1", text)
