@@ -128,7 +128,7 @@ class ReaderConfig(BaseModel):
             raise ValueError("use letters, digits, '.', '_' or '-' (it names the reader's state file)")
         return value
 
-    @field_validator("email", mode="before")
+    @field_validator("email", "library", mode="before")
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
@@ -139,11 +139,6 @@ class ReaderConfig(BaseModel):
         if not values:
             raise ValueError("at least one address is needed")
         return [_valid_address(value, "recipient") for value in values]
-
-    @field_validator("library", mode="before")
-    @classmethod
-    def _path_or_list(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
 
     @field_validator("formats")
     @classmethod
