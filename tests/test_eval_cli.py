@@ -133,7 +133,8 @@ def test_table_lists_headline_metrics_with_commands(tmp_path: Path) -> None:
     code, stdout, stderr = invoke("eval", "table", str(out), str(out / "report.json"))
     assert code == 0, stderr
     rows = [line for line in stdout.splitlines() if line.startswith("| scierc |")]
-    assert len(rows) == 2 * 7  # precision, recall, f1, 3 per-type F1, error rate; twice
+    # precision, recall, f1, per-type precision/recall/F1 (9), TL;DR flawed rate, error rate; twice
+    assert len(rows) == 2 * 14
     assert f"`papersum eval scierc --provider offline --limit 5 --out {out} --no-plots`" in rows[0]
 
 

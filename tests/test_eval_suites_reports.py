@@ -137,7 +137,44 @@ def test_inspec_arxiv_scierc_scoring() -> None:
     # gold: 2 tasks + 1 method + 6 materials = 9; predicted 2, 1 hit
     assert scores.rows[0].counts == {"tp": 1, "fp": 1, "fn": 8}
     assert scores.metrics["tasks_f1"] == pytest.approx(2 * 1 * 0.5 / 1.5)
+    assert scores.metrics["tasks_precision"] == pytest.approx(1 / 1)  # 1 task predicted, it is gold
+    assert scores.metrics["tasks_recall"] == pytest.approx(1 / 2)
+    assert scores.metrics["datasets_precision"] == 0.0  # "videos" is not a gold Material string
+    assert scores.metrics["methods_precision"] == 0.0 and scores.metrics["methods_recall"] == 0.0
     assert main_statistic("scierc")(scores.rows) == pytest.approx(scores.metrics["f1"])
+
+
+def test_tldr_readability_is_scored_on_every_suite(tmp_path: Path) -> None:
+    items = load_suite("arxiv", data_dir=REPO_DATA, limit=5)
+    tldrs = [
+        "We propose X for Y.",  # fine
+        "We model relation patterns including",  # mid-phrase
+        "We propose X (for Y.",  # unbalanced
+        " ".join(["word"] * 46) + ".",  # over 45 words
+    ]
+    annotations = [_annotation(item, tldr=t) for item, t in zip(items, tldrs, strict=False)]
+    annotations.append(_annotation(items[4], error="boom"))  # no TL;DR: not in the denominators
+    scores = score_suite("arxiv", items, annotations)
+    assert scores.metrics["tldr_mid_phrase_rate"] == pytest.approx(1 / 4)
+    assert scores.metrics["tldr_unbalanced_rate"] == pytest.approx(1 / 4)
+    assert scores.metrics["tldr_over_long_rate"] == pytest.approx(1 / 4)
+    assert scores.metrics["tldr_flawed_rate"] == pytest.approx(3 / 4)
+    assert scores.metrics["tldr_flawed_count"] == 3
+    assert [(f.paper_id, f.flaws) for f in scores.flawed_tldrs] == [
+        (items[1].paper.id, ["mid_phrase"]),
+        (items[2].paper.id, ["unbalanced"]),
+        (items[3].paper.id, ["over_long"]),
+    ]
+    report = build_report(scores, _meta("arxiv", 5))
+    write_report(report, tmp_path)
+    md = (tmp_path / "report.md").read_text()
+    assert "## TL;DRs that do not read as one sentence (3; all in report.json)" in md
+    assert "| mid_phrase | We model relation patterns including |" in md
+    assert "| tldr_flawed_count | 3 |" in md
+
+    scitldr = load_suite("scitldr", data_dir=REPO_DATA, limit=1)
+    row = score_suite("scitldr", scitldr, [_annotation(scitldr[0], tldr="We study the.")]).rows[0]
+    assert row.metrics["tldr_mid_phrase"] == 1.0 and row.metrics["tldr_flawed"] == 1.0
 
 
 def test_score_suite_checks_pairing() -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+from pathlib import Path
+
 import pytest
 
 from papersum.offline import abstract_support, is_ungrounded
 from papersum.offline.text import split_sentences
-from papersum.offline.tldr import compress, extract_tldr
+from papersum.offline.tldr import candidate_texts, compress, extract_tldr
+from papersum.readability import check_tldr
 
 ABSTRACT = (
     "Deep networks are widely used for image recognition. However, they need large labelled datasets. "
@@ -52,6 +57,7 @@ def test_never_empty_and_one_line(title: str, abstract: str) -> None:
     assert tldr.strip()
     assert "\n" not in tldr
     assert len(tldr) <= 400
+    assert tldr[-1] in ".!?…)"  # ends as a sentence even for degenerate input
 
 
 def test_long_single_sentence_is_clipped_to_the_schema_limit() -> None:
@@ -76,3 +82,50 @@ def test_abstract_support_flags_an_ungrounded_tldr() -> None:
     assert not is_ungrounded("FewNet adapts pretrained networks from five labelled images.", ABSTRACT)
     assert is_ungrounded("A quantum algorithm for protein folding on trapped ions.", ABSTRACT)
     assert abstract_support("", ABSTRACT) == 1.0
+
+
+def _prefixes(sentence: str) -> list[str]:
+    return [text for group in candidate_texts(sentence) for text, is_prefix in group if is_prefix]
+
+
+def test_clause_prefixes_end_as_sentences_at_clean_cuts() -> None:
+    means = "We investigate the presence of such a space in deep networks by plotting many hidden units."
+    assert _prefixes(means) == ["We investigate the presence of such a space in deep networks."]
+    # "by" + agent after a participle, "keep using", an open "either": no cut at all.
+    agent = "We classify domain names as either benign or produced by a domain generation algorithm."
+    assert _prefixes(agent) == []
+    catenative = "We propose a policy that lets every dispatcher see its own view and keep using JSQ."
+    assert _prefixes(catenative) == []
+    open_either = "We label every domain name in the traffic as either benign vs. produced by a generator."
+    assert _prefixes(open_either) == []
+
+
+def test_a_whole_sentence_wins_over_a_fragment_when_no_clean_cut_fits() -> None:
+    # One long sentence whose only cut would strand "produced": the whole sentence is kept.
+    long_sentence = (
+        "We classify domain names observed in the traffic of a large university network over six months "
+        "as either benign or produced by one of many domain generation algorithms used by botnets."
+    )
+    assert extract_tldr("", long_sentence) == long_sentence
+    # Two sentences, the first over 45 words: the shorter whole sentence wins.
+    too_long = " ".join(["We propose a method"] + ["and a component"] * 12) + "."
+    short = "We propose a domain classifier that flags generated names."
+    assert extract_tldr("Domain classifier", f"{too_long} {short}") == short
+
+
+def test_dev_tldrs_read_as_one_whole_sentence() -> None:
+    for title, abstract in _dev_papers(80):
+        tldr = extract_tldr(title, abstract)
+        assert not check_tldr(tldr).flawed, tldr
+
+
+def _dev_papers(n: int) -> list[tuple[str, str]]:
+    data = Path(__file__).resolve().parents[1] / "evals" / "data"
+    papers: list[tuple[str, str]] = []
+    for name in ("scitldr_a_dev.jsonl", "arxiv_ml_abstracts_categories_dev.jsonl"):
+        with (data / name).open(encoding="utf-8") as handle:
+            for line in itertools.islice(handle, n // 2):
+                row = json.loads(line)
+                abstract = row["abstract"] if isinstance(row["abstract"], str) else " ".join(row["abstract"])
+                papers.append((row.get("title") or "", abstract))
+    return papers

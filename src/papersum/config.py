@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_cache_dir, user_config_dir, user_data_dir
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from papersum.errors import UsageError
 
@@ -36,6 +36,14 @@ class Settings(BaseModel):
     schema_profile: str | None = None
     rpm: float | None = None
     tpm: float | None = None
+    # Sources (papersum fetch, arxiv:/hf: inputs). The endpoints are overridable for mirrors and tests.
+    contact: str | None = None  # named in the User-Agent, e.g. an email address
+    arxiv_rss_url: str = "https://rss.arxiv.org/rss/"
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    hf_api_url: str = "https://huggingface.co/api/daily_papers"
+    arxiv_interval: float = Field(default=3.0, ge=0)  # arxiv.org itself never gets less than 3 s
+    http_timeout: float = Field(default=30.0, gt=0)
+    http_retries: int = Field(default=3, ge=0)
 
 
 def config_path() -> Path:

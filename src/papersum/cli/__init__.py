@@ -11,6 +11,7 @@ from papersum.cli import batch as batch_commands
 from papersum.cli import cache as cache_commands
 from papersum.cli import digest as digest_commands
 from papersum.cli import estimate as estimate_commands
+from papersum.cli import fetch as fetch_commands
 from papersum.cli import run as run_commands
 from papersum.cli import send as send_commands
 from papersum.cli.eval import eval_app
@@ -48,6 +49,7 @@ app.add_typer(cache_commands.cache_app, name="cache")
 app.command("send")(send_commands.send)
 app.add_typer(eval_app, name="eval")
 app.add_typer(batch_commands.batch_app, name="batch")
+app.add_typer(fetch_commands.fetch_app, name="fetch")
 
 
 def main() -> None:

@@ -28,6 +28,19 @@ def say(message: str) -> None:
     err_console.print(message, markup=False)
 
 
+def announce_sources(inputs: list[str], quiet: bool) -> None:
+    """Fetch the source inputs (arxiv:..., hf:...) before any work: a source that cannot be read stops
+    the command with one line before anything is written; each says what it gave (kept for the day,
+    so reading the inputs afterwards makes no further request)."""
+    from papersum.sources import fetch_source, is_source_spec
+
+    for item in inputs:
+        if is_source_spec(item):
+            result = fetch_source(item)
+            if not quiet:
+                say(result.message)
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn PapersumError into one line on stderr and its exit code, never a traceback."""
 
@@ -81,7 +94,8 @@ def open_output(path: str) -> Iterator[Any]:
 InputsArg = Annotated[
     list[str],
     typer.Argument(
-        help="Paper files or directories (listing .txt, .jsonl, .csv, .json, arXiv .xml); - for stdin."
+        help="Paper files or directories (listing .txt, .jsonl, .csv, .json, arXiv .xml), - for stdin, "
+        "or sources: arxiv:cs.CL+cs.LG, hf:2026-08-21, hf: (today), arxiv-query:QUERY."
     ),
 ]
 ProviderOpt = Annotated[

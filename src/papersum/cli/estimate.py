@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from papersum.cli.common import InputsArg, SkipBadOpt, open_output, say, user_errors
+from papersum.cli.common import InputsArg, SkipBadOpt, announce_sources, open_output, say, user_errors
 from papersum.errors import UsageError
 from papersum.estimate import DEFAULT_EXPECTED_OUTPUT_TOKENS, estimate_run
 from papersum.ingest import read_papers
@@ -51,6 +51,7 @@ def estimate(
         template = load_prompt(prompt)
     except (PriceTableError, PromptError) as exc:
         raise UsageError(str(exc)) from None
+    announce_sources(inputs, quiet=False)
     papers = read_papers(inputs, skip_bad=skip_bad).papers
     result = estimate_run(
         papers, model, template, table, expected_output_tokens=output_tokens, max_tokens=max_tokens

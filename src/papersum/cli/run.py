@@ -30,6 +30,7 @@ from papersum.cli.common import (
     SkipBadOpt,
     TitleOpt,
     TopOpt,
+    announce_sources,
     open_output,
     progress_bar,
     say,
@@ -184,6 +185,7 @@ def summarize(
     """
     settings = load_settings(**provider_flags(locals()))
     stats = RunStats()
+    announce_sources(inputs, quiet)
     with open_output(out) as handle:
         for annotation in annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats):
             handle.write(annotation_line(annotation) + "\n")
@@ -225,6 +227,7 @@ def run(
     formats = parse_formats(fmt)
     settings = load_settings(**provider_flags(locals()))
     stats = RunStats()
+    announce_sources(inputs, quiet)
     annotations = list(annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats))
     digest = build_digest(
         annotations, group_by=group_by, top=top, title=title or DEFAULT_TITLE, day=date.today()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from papersum.readability import MAX_TLDR_WORDS, Readability, check_tldr
+
 if TYPE_CHECKING:  # imported lazily: `papersum eval compare` and the CLI start without them
     from nltk.stem.porter import PorterStemmer
     from rouge_score.rouge_scorer import RougeScorer
@@ -91,6 +93,13 @@ def is_one_line(text: str) -> bool:
 
 def is_length_compliant(text: str, min_words: int = TLDR_MIN_WORDS, max_words: int = TLDR_MAX_WORDS) -> bool:
     return min_words <= word_count(text) <= max_words
+
+
+def tldr_readability(text: str) -> Readability:
+    """Does the TL;DR read as one whole sentence? mid_phrase (see
+    papersum.readability.ends_mid_phrase for the exact rule), unbalanced brackets, over
+    MAX_TLDR_WORDS words; `flawed` when any of the three."""
+    return check_tldr(text, MAX_TLDR_WORDS)
 
 
 def _content_tokens(text: str) -> list[str]:

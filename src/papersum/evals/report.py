@@ -10,23 +10,31 @@ from pydantic import BaseModel, Field, ValidationError
 
 from papersum.errors import PapersumError
 from papersum.evals.references import REFERENCES, Reference
-from papersum.evals.scoring import PaperRow, SuiteScores
+from papersum.evals.scoring import FlawedTldr, PaperRow, SuiteScores
 
 REPORT_JSON = "report.json"
 REPORT_MD = "report.md"
 REPORT_VERSION = 1
 
-# Headline columns per suite: the numbers that have published counterparts.
+# Headline columns per suite: the numbers that have published counterparts (and, for TL;DRs, the
+# share that does not read as one whole sentence, next to ROUGE).
 HEADLINE: dict[str, list[str]] = {
-    "scitldr": ["rouge1", "rouge2", "rougeL"],
+    "scitldr": ["rouge1", "rouge2", "rougeL", "tldr_flawed_rate"],
     "inspec": ["f1_at_5", "f1_at_10"],
     "arxiv": ["top_in_categories", "primary_accuracy", "micro_f1", "macro_f1"],
     "arxiv-all": ["top_in_categories", "primary_accuracy", "micro_f1", "macro_f1"],
-    "scierc": ["precision", "recall", "f1", "tasks_f1", "methods_f1", "datasets_f1"],
+    "scierc": [
+        *("precision", "recall", "f1"),
+        *(
+            f"{field}_{m}"
+            for field in ("tasks", "methods", "datasets")
+            for m in ("precision", "recall", "f1")
+        ),
+    ],
 }
 
 # Metrics that are counts or lengths, shown as is; everything else is a fraction shown as percent.
-RAW_METRICS = frozenset({"papers", "mean_words", "mean_keywords", "words", "support"})
+RAW_METRICS = frozenset({"papers", "mean_words", "mean_keywords", "words", "support", "tldr_flawed_count"})
 
 WORST_ROWS_IN_MARKDOWN = 15
 LABELS_IN_MARKDOWN = 30
@@ -60,6 +68,9 @@ class Report(BaseModel):
     references: list[Reference] = Field(default_factory=list)
     per_label: dict[str, dict[str, float]] = Field(default_factory=dict)
     rows: list[PaperRow] = Field(description="per-paper rows, worst first")
+    flawed_tldrs: list[FlawedTldr] = Field(
+        default_factory=list, description="TL;DRs that do not read as one whole sentence, in input order"
+    )
     plots: list[str] = Field(default_factory=list)
 
 
@@ -76,6 +87,7 @@ def build_report(scores: SuiteScores, meta: RunMeta) -> Report:
         references=REFERENCES.get(scores.suite, []),
         per_label=scores.per_label,
         rows=worst_first(scores.rows),
+        flawed_tldrs=scores.flawed_tldrs,
     )
 
 
@@ -146,6 +158,18 @@ def render_markdown(report: Report) -> str:
                 f"{format_metric('r', score['recall'])} | {format_metric('f1', score['f1'])} |"
             )
         out.append("")
+    if report.flawed_tldrs:
+        out += [
+            f"## TL;DRs that do not read as one sentence ({len(report.flawed_tldrs)}; all in report.json)",
+            "",
+            "| paper | flaws | TL;DR |",
+            "|---|---|---|",
+            *(
+                f"| {table_cell(f.paper_id, 40)} | {', '.join(f.flaws)} | {table_cell(f.tldr, 400)} |"
+                for f in report.flawed_tldrs[:WORST_ROWS_IN_MARKDOWN]
+            ),
+            "",
+        ]
     if report.plots:
         out += ["## Plots", "", *(f"![{name}]({name})" for name in report.plots), ""]
     out += [
@@ -210,7 +234,9 @@ def results_table(reports: list[Report]) -> str:
         meta = report.meta
         names = HEADLINE.get(meta.suite, [report.main_metric])
         extra: list[str] = [
-            n for n in ("unsupported_share", "length_ok_rate", "error_rate") if n in report.metrics
+            n
+            for n in ("unsupported_share", "length_ok_rate", "tldr_flawed_rate", "error_rate")
+            if n in report.metrics and n not in names
         ]
         extra += [n for n in report.metrics if n.startswith("agree_")]
         for name in [*names, *extra]:

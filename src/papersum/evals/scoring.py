@@ -29,6 +29,14 @@ class PaperRow(BaseModel):
     error: str | None = None
 
 
+class FlawedTldr(BaseModel):
+    """A TL;DR that does not read as one whole sentence, and why (names from READABILITY_FLAGS)."""
+
+    paper_id: str
+    tldr: str
+    flaws: list[str]
+
+
 class SuiteScores(BaseModel):
     suite: str
     main_metric: str
@@ -36,6 +44,7 @@ class SuiteScores(BaseModel):
     rows: list[PaperRow]
     # Per-label P/R/F1 and support (arXiv categories, SciERC entity types), for tables and plots.
     per_label: dict[str, dict[str, float]] = Field(default_factory=dict)
+    flawed_tldrs: list[FlawedTldr] = Field(default_factory=list)
 
 
 def _empty_tags() -> Tags:
@@ -67,6 +76,37 @@ def _common_metrics(annotations: Sequence[Annotation]) -> dict[str, float]:
     }
 
 
+READABILITY_FLAGS = ("mid_phrase", "unbalanced", "over_long", "flawed")
+
+
+def _readability_flags(tldr: str) -> dict[str, float]:
+    verdict = metrics.tldr_readability(tldr)
+    return {f"tldr_{flag}": float(getattr(verdict, flag)) for flag in READABILITY_FLAGS}
+
+
+def _readability(annotations: Sequence[Annotation]) -> tuple[dict[str, float], list[FlawedTldr]]:
+    """Shares of the produced TL;DRs (failures have none) that end mid-phrase, leave a bracket
+    open, run over 45 words, or any of these; the count of flawed ones; and the flawed TL;DRs."""
+    produced = [(a, _readability_flags(a.tldr)) for a in annotations if a.ok and a.tldr]
+    if not produced:
+        return {}, []
+    aggregate = {
+        f"tldr_{flag}_rate": metrics.mean(flags[f"tldr_{flag}"] for _, flags in produced)
+        for flag in READABILITY_FLAGS
+    }
+    flawed = [
+        FlawedTldr(
+            paper_id=annotation.paper_id,
+            tldr=annotation.tldr or "",
+            flaws=[flag for flag in READABILITY_FLAGS[:-1] if flags[f"tldr_{flag}"]],
+        )
+        for annotation, flags in produced
+        if flags["tldr_flawed"]
+    ]
+    aggregate["tldr_flawed_count"] = float(len(flawed))
+    return aggregate, flawed
+
+
 def _score_scitldr(items: Sequence[SuiteItem], annotations: Sequence[Annotation]) -> SuiteScores:
     rows: list[PaperRow] = []
     unsupported: list[float] = []
@@ -82,7 +122,7 @@ def _score_scitldr(items: Sequence[SuiteItem], annotations: Sequence[Annotation]
                 "one_line": float(metrics.is_one_line(tldr)),
                 "length_ok": float(metrics.is_length_compliant(tldr)),
                 "unsupported_share": share,
-            }
+            } | _readability_flags(tldr)
         rows.append(
             PaperRow(
                 paper_id=item.paper.id,
@@ -223,6 +263,7 @@ def _score_scierc(items: Sequence[SuiteItem], annotations: Sequence[Annotation])
     per_label: dict[str, dict[str, float]] = {}
     for field, counts in totals.items():
         score = counts.prf()
+        aggregate |= {f"{field}_precision": score.precision, f"{field}_recall": score.recall}
         aggregate[f"{field}_f1"] = score.f1
         per_label[field] = {
             "precision": score.precision, "recall": score.recall, "f1": score.f1,
@@ -248,7 +289,8 @@ def score_suite(suite: str, items: Sequence[SuiteItem], annotations: Sequence[An
         scores = _score_scierc(items, annotations)
     else:
         raise ValueError(f"unknown suite '{suite}'")
-    scores.metrics |= _common_metrics(annotations)
+    readability, scores.flawed_tldrs = _readability(annotations)
+    scores.metrics |= readability | _common_metrics(annotations)
     return scores
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from papersum.errors import BadInputError, InputError, UsageError
+from papersum.ingest.arxiv_feed import looks_like_arxiv_feed, read_arxiv_feed
 from papersum.ingest.normalize import dedupe_key
 from papersum.ingest.readers import (
     Reader,
@@ -35,6 +36,7 @@ _BY_SUFFIX: dict[str, Reader] = {
     ".json": read_json,
     ".xml": read_arxiv_atom,
     ".atom": read_arxiv_atom,
+    ".rss": read_arxiv_feed,
     ".txt": read_seed_listing,
 }
 FORMATS = {
@@ -42,6 +44,7 @@ FORMATS = {
     "csv": read_csv,
     "json": read_json,
     "atom": read_arxiv_atom,
+    "arxiv-feed": read_arxiv_feed,
     "listing": read_seed_listing,
 }
 
@@ -65,6 +68,8 @@ class IngestResult:
 
 def detect_reader(path: str, head: bytes) -> Reader:
     """Pick the reader by extension, else by the first non-blank bytes."""
+    if looks_like_arxiv_feed(head):  # rss.arxiv.org output, whatever the file is called
+        return read_arxiv_feed
     reader = _BY_SUFFIX.get(Path(path).suffix.lower())
     if reader is not None:
         return reader
@@ -82,7 +87,7 @@ def resolve_inputs(inputs: Iterable[str]) -> list[str]:
     """Expand directories into their readable files (sorted); `-` means standard input."""
     paths: list[str] = []
     for item in inputs:
-        if item == "-":
+        if item == "-" or _is_source(item):
             paths.append(item)
             continue
         path = Path(item)
@@ -100,6 +105,12 @@ def resolve_inputs(inputs: Iterable[str]) -> list[str]:
         else:
             raise UsageError(f"{item}: no such file or directory")
     return paths
+
+
+def _is_source(item: str) -> bool:
+    from papersum.sources.specs import is_source_spec  # sources build on ingest: imported when used
+
+    return is_source_spec(item)
 
 
 def _read_bytes(path: str) -> bytes:
@@ -128,6 +139,11 @@ def _read_head(path: str) -> bytes:
 def _records(path: str, name: str, input_format: str | None) -> Iterator[RawRecord | InputError]:
     """A file's records. JSON Lines files are read line by line, so memory does not grow with
     the file (whole-document formats such as JSON, CSV and Atom are read at once)."""
+    if _is_source(path):  # arxiv:cs.CL, hf:2026-08-21, ...: fetched, or today's cached answer
+        from papersum.sources import source_records
+
+        yield from source_records(path)
+        return
     if path != "-":
         reader = FORMATS[input_format] if input_format else detect_reader(path, _read_head(path))
         if reader is read_jsonl:

@@ -92,6 +92,10 @@ def _hf_record(item: dict[str, Any]) -> dict[str, Any]:
         "published": paper.get("publishedAt") or item.get("publishedAt") or paper.get("published"),
         "url": paper.get("url") or item.get("url"),
         "categories": paper.get("categories"),
+        "upvotes": paper.get("upvotes", item.get("upvotes")),
+        "ai_summary": paper.get("ai_summary"),
+        "ai_keywords": paper.get("ai_keywords"),
+        "github_repo": paper.get("githubRepo"),
     }
 
 

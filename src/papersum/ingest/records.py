@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from papersum.errors import InputError
 from papersum.ingest.normalize import clean_text, collapse_whitespace
 from papersum.models import Paper, arxiv_id_base, content_id
@@ -44,6 +46,17 @@ def _parse_date(value: Any) -> date | None:
         return date.fromisoformat(text[:10])
 
 
+# What a source knows beyond the text (arXiv feeds, Hugging Face daily papers); Paper validates types.
+_SOURCE_FIELDS = ("announce_type", "version", "upvotes", "ai_summary", "github_repo")
+
+
+def _source_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    extras = {name: fields[name] for name in _SOURCE_FIELDS if fields.get(name) not in (None, "")}
+    if fields.get("ai_keywords"):
+        extras["ai_keywords"] = _as_list(fields["ai_keywords"], ",")
+    return extras
+
+
 def record_to_paper(record: RawRecord) -> Paper:
     """Validate and normalise one raw record. Raises InputError naming the field at fault."""
 
@@ -73,6 +86,7 @@ def record_to_paper(record: RawRecord) -> Paper:
     if isinstance(primary, str) and primary.strip():
         categories = [primary.strip(), *[c for c in categories if c != primary.strip()]]
     return Paper(
+        **_source_fields(fields),
         id=paper_id,
         title=title,
         abstract=abstract,
@@ -82,3 +96,15 @@ def record_to_paper(record: RawRecord) -> Paper:
         categories=categories,
         source=f"{record.path}:{record.line}",
     )
+
+
+def paper_or_error(record: RawRecord) -> Paper | InputError:
+    """`record_to_paper`, with a validation failure turned into an InputError naming the field."""
+    try:
+        return record_to_paper(record)
+    except InputError as error:
+        return error
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field_name = ".".join(str(part) for part in first["loc"]) or None
+        return InputError(record.path, record.line, field_name, first["msg"])

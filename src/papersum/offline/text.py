@@ -311,7 +311,15 @@ _ABBREV_END = re.compile(
     r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Ref|resp|approx|i\.i\.d|w\.r\.t|Dr|Mr|Ms|No)"
     r"|\b[A-Z])\.$"
 )
+# An initial ("R.") or "etc." may also end a sentence: it does when a sentence opener follows.
+_INITIAL_END = re.compile(r"(?:\b[A-Z]|\betc)\.$")
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*")
+
+
+def _opens_sentence(piece: str) -> bool:
+    """The piece starts with a function word or "Using" ("In particular, ...", "We ...")."""
+    first = piece.split(" ", 1)[0].lower().rstrip(",")
+    return first in STOPWORDS or first == "using"
 
 
 def split_sentences(text: str) -> list[str]:
@@ -322,7 +330,11 @@ def split_sentences(text: str) -> list[str]:
     pieces = _SENTENCE_END.split(text)
     sentences: list[str] = []
     for piece in pieces:
-        if sentences and _ABBREV_END.search(sentences[-1]):
+        if (
+            sentences
+            and _ABBREV_END.search(sentences[-1])
+            and not (_INITIAL_END.search(sentences[-1]) and _opens_sentence(piece))
+        ):
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:
             sentences.append(piece)

@@ -22,6 +22,7 @@ from typing import Any
 
 from papersum.offline.compress import compress
 from papersum.offline.text import STOPWORDS, split_sentences, words
+from papersum.readability import CLOSING_MARKS, TERMINAL_MARKS, check_tldr
 
 MODEL_FILE = "tldr.json"
 MAX_CHARS = 400
@@ -153,18 +154,56 @@ _CASED_TOKEN = re.compile(r"[A-Za-z0-9]+")
 _DIGIT = re.compile(r"\d")
 # Where a sentence may be cut to keep its main clause. Only cuts that leave a complete statement:
 # before a semicolon/colon, a comma + participle/relative clause, or a trailing means/purpose
-# phrase ("by ...", "using ...", "in order to ..."). Bare commas, "and", "that", "with", "for"
-# would often cut a subject or an object list in half ("we show that the model | and ...").
+# phrase ("by <verb>ing ...", "using ...", "in order to ..."). Bare commas, "and", "that", "with",
+# "for", "which" would often cut a subject, an object list or a question in half ("we show that the
+# model | and ...", "to measure | which information ..."). `cut_is_clean` adds word-level checks.
 _CLAUSE_CUT = re.compile(
     r";\s|:\s|,\s(?=(?:which|where|while|whereas|thereby|thus|achieving|outperforming|resulting|"
     r"leading|allowing|enabling|yielding|improving|reducing|demonstrating|showing|making|and (?:we|thus|"
-    r"then|show|demonstrate|achieve)|but|although|though|including|e\.g\.|i\.e\.)\b)|"
-    r"\s(?=(?:by|using|via|through|in order to|based on|without|thereby|such that|so that|which|where|"
-    r"while)\s)"
+    r"then|show|demonstrate|achieve)|but|although|though|including|as well as|e\.g\.|i\.e\.)\b)|"
+    r"\s(?=(?:by|using|via|through|in order to|based on|without|thereby|such that|so that|while|when)\s)"
 )
 MIN_PREFIX_WORDS = 9
 # "Given X, we propose Y" -> also try "We propose Y".
 _PREAMBLE_WE = re.compile(r",\s+we\s+(?=[a-z])")
+# Verbs that take "using ..." as their object ("keep using X"), so a cut before it strands them.
+_CATENATIVE_VERBS = frozenset(
+    ["keep", "keeps", "start", "starts", "stop", "stops", "avoid", "avoids", "continue", "continues",
+     "begin", "begins", "consider", "considers", "suggest", "suggests", "recommend", "recommends",
+     "involve", "involves", "require", "requires", "prefer", "prefers", "explore", "explores"]
+)  # fmt: skip
+# Correlatives: a prefix holding the opener must also hold the second half ("either X or Y").
+_CORRELATIVES = (("either", ("or",)), ("neither", ("nor",)), ("between", ("and",)), ("both", ("and",)))
+
+
+def finish_sentence(text: str) -> str:
+    """`text` ending as a sentence: dangling ",;:" dropped, a full stop added when none ends it."""
+    text = text.rstrip(" ,;:")
+    if text and text.rstrip(CLOSING_MARKS)[-1:] not in TERMINAL_MARKS:
+        text += "."
+    return text
+
+
+def cut_is_clean(base: str, start: int, end: int) -> bool:
+    """Whether cutting `base` to base[:start] (the cut's separator spans start..end) keeps a whole
+    clause: no agent "by" after a participle ("produced | by a DGA"; only "by <verb>ing" is a means
+    phrase), no "using" object of a verb like "keep", no half-open "either/between/both"."""
+    head = base[:start].split()
+    tail = base[end:].split(None, 2)
+    if not head or not tail:
+        return False
+    cue = tail[0].lower()
+    if cue == "by" and not (len(tail) > 1 and tail[1].lower().endswith("ing")):
+        return False
+    if cue == "using" and head[-1].lower() in _CATENATIVE_VERBS:
+        return False
+    lowered = [word.lower().strip(",;:()[]") for word in head]
+    for opener, closers in _CORRELATIVES:
+        if opener in lowered:
+            after = lowered[len(lowered) - 1 - lowered[::-1].index(opener) + 1 :]
+            if after and not any(closer in after for closer in closers):
+                return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -312,8 +351,9 @@ def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) 
 
 def candidate_texts(sentence: str) -> list[list[tuple[str, bool]]]:
     """Groups of candidates: each base text (the compressed sentence, and its main clause when a
-    preamble precedes ", we ...") followed by its clause prefixes of >= MIN_PREFIX_WORDS words."""
-    full = compress(sentence)
+    preamble precedes ", we ...") followed by its clean clause prefixes of >= MIN_PREFIX_WORDS
+    words. Every candidate ends as a sentence (a prefix gets a full stop)."""
+    full = finish_sentence(compress(sentence))
     bases = [full]
     preamble = _PREAMBLE_WE.search(full)
     if preamble and preamble.start() < 0.6 * len(full):
@@ -323,8 +363,8 @@ def candidate_texts(sentence: str) -> list[list[tuple[str, bool]]]:
         group = [(base, False)]
         for match in _CLAUSE_CUT.finditer(base):
             prefix = base[: match.start()].rstrip(" ,;:")
-            if len(prefix.split()) >= MIN_PREFIX_WORDS:
-                group.append((prefix, True))
+            if len(prefix.split()) >= MIN_PREFIX_WORDS and cut_is_clean(base, match.start(), match.end()):
+                group.append((prefix + ".", True))
         groups.append(group)
     return groups
 
@@ -401,17 +441,33 @@ def _clip(text: str) -> str:
 
 
 def extract_tldr(title: str, abstract: str) -> str:
-    """One sentence from the abstract that best states the contribution, compressed; never empty."""
+    """One sentence from the abstract that best states the contribution, compressed; never empty.
+
+    Only candidates that read as one whole sentence (papersum.readability: no mid-phrase ending,
+    brackets balanced, at most 45 words) compete; if an abstract has none, a whole sentence (the
+    best-scoring one that at least ends cleanly) wins over a fragment.
+    """
     sentences = split_sentences(abstract)
     if not sentences:
-        return _clip(_fallback(title, abstract))
+        return _clip(finish_sentence(_fallback(title, abstract)))
     model = load_model()
     probabilities = fast_word_probabilities(title, sentences, model)
     best_text, best_score = "", float("-inf")
+    fallback_text, fallback_rank = "", (3, 0.0)
     for text, score in _candidate_scores(title, sentences, model, probabilities):
-        if score > best_score:
+        if score <= best_score:
+            continue
+        verdict = check_tldr(text)
+        if not verdict.flawed:
             best_text, best_score = text, score
-    return _clip(best_text or compress(sentences[0]))
+        elif not best_text:
+            # Fewest kinds of flaw first (a clean but long sentence before a fragment), then score;
+            # a text over MAX_CHARS would be clipped mid-phrase.
+            fragment = verdict.mid_phrase or len(text) > MAX_CHARS
+            rank = (int(fragment) * 2 + int(verdict.unbalanced), -score)
+            if rank < fallback_rank:
+                fallback_text, fallback_rank = text, rank
+    return _clip(best_text or fallback_text or finish_sentence(compress(sentences[0])))
 
 
 def _candidate_scores(
