@@ -113,6 +113,7 @@ def test_the_smtp_password_comes_from_the_named_variable(
         (('provider = "offline"', 'concurrency = "many"'), r"concurrency: .*integer"),
         (('provider = "offline"', "provder = 1"), r"provder: unknown key"),
         (("top = 5", "top = 5\ncolour = 1"), r"readers\[1\] \(alice\)\.colour: unknown key"),
+        (('library = "libs/alice.bib"\ninterests = ["view synthesis"]', ""), r"\(alice\): give a library or"),
         (('title = "Morning papers"', "title = "), r"not valid TOML"),
     ],
 )

@@ -44,7 +44,7 @@ def smtp(port: int) -> SmtpSettings:
 
 
 def on_disk(data_dir: Path, name: str) -> dict[str, object]:
-    loaded = json.loads((data_dir / "newsletter" / f"{name}.json").read_text(encoding="utf-8"))
+    loaded = json.loads((data_dir / "readers" / name / "newsletter.json").read_text(encoding="utf-8"))
     assert isinstance(loaded, dict)
     return loaded
 
@@ -124,7 +124,7 @@ def test_killed_after_the_end_of_data_never_sends_twice(tmp_path: Path) -> None:
     stored = on_disk(snapshot, "alice")
     assert set(stored["seen"]) == {"2401.00001", "2401.00002"}  # type: ignore[arg-type]
     assert stored["history"][0]["status"] == "assumed delivered"  # type: ignore[index]
-    assert not list((snapshot / "newsletter" / "outbox").glob("*.eml"))
+    assert not list((snapshot / "readers" / "alice" / "outbox").glob("*.eml"))
 
 
 def test_refusal_after_the_end_of_data_keeps_the_message_for_the_next_run(tmp_path: Path) -> None:
@@ -165,10 +165,8 @@ def test_killed_between_eml_and_entry_leaves_no_orphan(tmp_path: Path) -> None:
     state = prepare(tmp_path, "alice")
     orphan = state.outbox_dir / "alice-20261127T060000-deadbeef.eml"
     orphan.write_bytes(b"Subject: half-prepared\r\n\r\nbody\r\n")  # the .eml was written, the entry not
-    other_reader = state.outbox_dir / "alicia-20261127T060000-cafe.eml"  # another reader's file stays
-    other_reader.write_bytes(b"x")
     assert StateDir(tmp_path).reader("alice").reconcile() == []
-    assert not orphan.exists() and other_reader.exists() and state.eml_path(state.outbox[0]).exists()
+    assert not orphan.exists() and state.eml_path(state.outbox[0]).exists()
 
 
 def test_a_missing_eml_drops_its_entry(tmp_path: Path) -> None:
@@ -188,10 +186,10 @@ def test_one_run_at_a_time(tmp_path: Path) -> None:
 
 
 def test_corrupt_state_names_the_file(tmp_path: Path) -> None:
-    target = tmp_path / "newsletter" / "alice.json"
+    target = tmp_path / "readers" / "alice" / "newsletter.json"
     target.parent.mkdir(parents=True)
     target.write_text('{"version": 1, "seen": {}, "outbox": [{"message_id": 1}]}', encoding="utf-8")
-    with pytest.raises(PapersumError, match=r"alice\.json: unreadable"):
+    with pytest.raises(PapersumError, match=r"alice/newsletter\.json: unreadable"):
         StateDir(tmp_path).reader("alice")
 
 

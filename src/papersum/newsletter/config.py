@@ -155,6 +155,12 @@ class ReaderConfig(BaseModel):
             raise ValueError(f"choose one of {', '.join(GROUPINGS)}")
         return value
 
+    @model_validator(mode="after")
+    def _something_to_rank_by(self) -> ReaderConfig:
+        if not self.library and not self.interests:
+            raise ValueError("give a library or interests: what to rank this reader's papers by")
+        return self
+
 
 class NewsletterConfig(BaseModel):
     """The whole file. Other top-level keys are papersum settings (`provider`, `model`, `data_dir`, ...)."""

@@ -14,34 +14,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
 from papersum.curate import id_key
-from papersum.errors import PapersumError
 from papersum.models import Annotation, Paper
 from papersum.newsletter.compose import compose, outbox_entry, write_eml
 from papersum.newsletter.config import NewsletterConfig, ReaderConfig
 from papersum.newsletter.deliver import Courier, Delivery, uncertain_note
 from papersum.newsletter.state import ReaderState, StateDir
 from papersum.send import message_bytes
+from papersum.sources import FetchResult, SourceError
 
-REPLACEMENTS = frozenset({"replace", "replace-cross"})
 # Fields a later source may fill in when an earlier one did not say (HF knows upvotes, arXiv does not).
 ENRICHING_FIELDS = ("upvotes", "ai_summary", "ai_keywords", "github_repo")
 
 
-class Fetched(Protocol):
-    """What `papersum.sources.fetch_source` returns (see CONTRACTS.md)."""
-
-    @property
-    def papers(self) -> list[Paper]: ...
-    @property
-    def empty(self) -> bool: ...
-    @property
-    def message(self) -> str: ...
-
-
-Fetch = Callable[[str], Fetched]
+Fetch = Callable[[str], FetchResult]
 Summarise = Callable[[list[Paper]], list[Annotation]]
 Rank = Callable[[list[Annotation], ReaderConfig], list[Annotation]]
 
@@ -126,26 +113,19 @@ class Newsletter:
 
     def _fetch(self, report: Report) -> list[Paper] | None:
         """Today's papers from every source, merged; None when there is nothing to do (or a failure)."""
-        results: list[Fetched] = []
+        results: list[FetchResult] = []
         for spec in self.config.sources.specs():
             try:
                 results.append(self.fetch(spec))
-            except PapersumError as error:
+            except SourceError as error:
                 report.problems.append(f"fetching {spec} failed: {error}")
                 return None
-        if all(result.empty or not result.papers for result in results):
-            report.no_papers = "; ".join(result.message for result in results if result.message) or (
-                "the sources announced no new papers today (weekend or holiday?)"
-            )
+        if all(not result.papers for result in results):
+            report.no_papers = "; ".join(result.message for result in results)
             return None
-        papers = merge_sources([result.papers for result in results])
-        if not self.config.sources.replacements:
-            kept = [paper for paper in papers if paper.announce_type not in REPLACEMENTS]
-            if len(kept) < len(papers):
-                report.say(f"skipped {len(papers) - len(kept)} replacement(s) (new versions of older papers)")
-            papers = kept
-        report.say(f"fetched {len(papers)} papers from {', '.join(self.config.sources.specs())}")
-        return papers
+        for result in results:
+            report.say(result.message)
+        return merge_sources([result.papers for result in results])
 
     def _one_reader(
         self,

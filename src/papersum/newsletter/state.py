@@ -1,11 +1,11 @@
 """What the newsletter remembers per reader, in the data directory, crash-safe.
 
-Layout under `<data dir>/newsletter/`:
+Layout in the data directory, beside the reader's ratings (`readers/<name>/`):
 
-    <reader>.json        papers sent (arXiv id without version -> first sent), outbox, history
-    outbox/<id>.eml      a message prepared for a reader, exactly the bytes that go to the server
-    uncertain/<id>.eml   a message whose delivery could not be confirmed (kept for the operator)
-    .lock                held (flock) by the run in progress
+    readers/<name>/newsletter.json     papers sent (arXiv id without version -> first sent), outbox, history
+    readers/<name>/outbox/<id>.eml     a prepared message, exactly the bytes that go to the server
+    readers/<name>/uncertain/<id>.eml  a message whose delivery could not be confirmed (kept for the operator)
+    newsletter.lock                    held (flock) by the run in progress
 
 A message moves through the reader's outbox: `prepared` (its .eml written first, then the entry),
 `committing` (written just before the final "." of SMTP DATA), then gone, its papers added to
@@ -69,7 +69,7 @@ class ReaderState(SeenStore):
 
     @property
     def reader(self) -> str:
-        return self.path.stem
+        return self.path.parent.name
 
     @property
     def outbox_dir(self) -> Path:
@@ -153,23 +153,22 @@ class ReaderState(SeenStore):
                 self.outbox.remove(entry)
                 self.save()
         referenced = {entry.eml for entry in self.outbox}
-        prefix = f"{self.reader}-"
         if self.outbox_dir.is_dir():
-            for leftover in self.outbox_dir.glob(f"{prefix}*.eml"):
+            for leftover in self.outbox_dir.glob("*.eml"):
                 if leftover.name not in referenced:  # written, then killed before the entry was saved
                     leftover.unlink(missing_ok=True)
         return assumed
 
 
 class StateDir:
-    """The newsletter's corner of the data directory."""
+    """The newsletter's state in the data directory."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.root = data_dir / "newsletter"
+        self.root = data_dir
 
     def reader(self, name: str) -> ReaderState:
         try:
-            return ReaderState.read(self.root / f"{name}.json")
+            return ReaderState.read(self.root / "readers" / name / "newsletter.json")
         except ValueError as error:
             raise PapersumError(str(error)) from None
 
@@ -184,7 +183,7 @@ class StateDir:
         stale lock behind.
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a+") as handle:
+        with open(self.root / "newsletter.lock", "a+") as handle:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
