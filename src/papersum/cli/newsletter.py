@@ -64,6 +64,7 @@ def newsletter(
     if not dry_run:
         _check_password(config)
     stats = RunStats()
+    log = (lambda line: None) if quiet else say
 
     def summarise(papers: list[Paper]) -> list[Annotation]:
         return list(summarise_stream(papers, settings, quiet=quiet, stats=stats, total=len(papers)))
@@ -74,11 +75,10 @@ def newsletter(
         states=StateDir(settings.data_dir),
         fetch=fetcher(config, settings),
         summarise=summarise,
-        rank=ranker(settings),
+        rank=ranker(settings, log),
         day=date.today(),
         dry_run_dir=out_dir if dry_run else None,
     )
-    log = (lambda line: None) if quiet else say
     if dry_run:
         report = job.run(log)
     else:

@@ -60,7 +60,7 @@ class Report:
         if self.written:
             count = len(self.written)
             parts.append(f"wrote {count} .eml file{'s' if count != 1 else ''} (dry run, nothing recorded)")
-        elif self.sent or not (self.no_papers or self.quiet_readers):
+        elif self.sent:
             parts.append(f"sent {self.sent} email{'s' if self.sent != 1 else ''}")
         if self.no_papers:
             parts.append(self.no_papers)
@@ -68,7 +68,7 @@ class Report:
         if self.problems:
             more = len(self.problems) - 1
             parts.append(self.problems[0] + (f" (and {more} more)" if more else ""))
-        return "; ".join(parts)
+        return "; ".join(parts) or "sent 0 emails"
 
 
 @dataclass

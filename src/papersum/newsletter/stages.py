@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from papersum.config import Settings
 from papersum.models import Annotation
 from papersum.newsletter.config import NewsletterConfig, ReaderConfig
@@ -22,16 +24,20 @@ def fetcher(config: NewsletterConfig, settings: Settings) -> Fetch:
     return fetch
 
 
-def ranker(settings: Settings) -> Rank:
+def ranker(settings: Settings, say: Callable[[str], None]) -> Rank:
     """rank(annotations, reader) by the reader's library, interests and ratings (profiles built once)."""
     profiles: dict[str, ReaderProfile] = {}
 
     def rank(annotations: list[Annotation], reader: ReaderConfig) -> list[Annotation]:
         profile = profiles.get(reader.name)
         if profile is None:
+            library = load_library(reader.library)
+            if library.skipped:
+                first = library.skipped[0]
+                say(f"{reader.name}: {len(library.skipped)} library record(s) unreadable (first: {first})")
             profile = ReaderProfile(
                 name=reader.name,
-                library=load_library(reader.library),
+                library=library.entries,
                 interests=reader.interests,
                 ratings=Ratings.load(reader.name, settings.data_dir),
             )
