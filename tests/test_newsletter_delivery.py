@@ -29,13 +29,16 @@ DAY = date(2026, 11, 27)
 
 def prepare(data_dir: Path, name: str, *, formats: tuple[str, ...] = ()) -> ReaderState:
     """Compose `name`'s digest of the sample papers and put it in the reader's outbox."""
-    reader = ReaderConfig(name=name, email=[f"{name}@example.org"], formats=list(formats))
+    reader = ReaderConfig(
+        name=name, email=[f"{name}@example.org"], interests=["routing"], formats=list(formats)
+    )
     ranked = sample_annotations()[:2]
     message = compose(
         reader, ranked, title="Morning papers", day=DAY, sender="Papers <papers@example.org>", new_papers=5
     )
     state = StateDir(data_dir).reader(name)
-    state.prepare(message_bytes(message), outbox_entry(name, message, ranked, DAY))
+    offered = sample_annotations()
+    state.prepare(message_bytes(message), outbox_entry(name, message, ranked, DAY, offered=offered))
     return state
 
 
@@ -53,6 +56,7 @@ def test_prepared_message_is_sent_once_and_recorded(tmp_path: Path) -> None:
     state = prepare(tmp_path, "alice", formats=("md",))
     entry = state.outbox[0]
     assert state.eml_path(entry).is_file() and state.pending_keys() == {"2401.00001", "2401.00002"}
+    assert state.claimed_keys() == {"2401.00001", "2401.00002", "sha1-0123456789abcdef"}
     with smtp_server() as (inbox, port):
         deliveries = Courier(smtp(port)).flush(state)
     assert [item.result for item in deliveries] == ["sent"]
@@ -72,6 +76,7 @@ def test_prepared_message_is_sent_once_and_recorded(tmp_path: Path) -> None:
     assert "2 of 5 new papers, picked for alice." in received.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     stored = on_disk(tmp_path, "alice")
     assert stored["seen"] == {"2401.00001": "2026-11-27", "2401.00002": "2026-11-27"}
+    assert stored["passed"] == {"sha1-0123456789abcdef": "2026-11-27"}  # offered, not picked
     assert stored["outbox"] == []
     assert [record["status"] for record in stored["history"]] == ["delivered"]  # type: ignore[union-attr]
     assert not state.eml_path(entry).exists()
@@ -194,7 +199,7 @@ def test_corrupt_state_names_the_file(tmp_path: Path) -> None:
 
 
 def test_dry_run_eml_opens_as_the_same_message(tmp_path: Path) -> None:
-    reader = ReaderConfig(name="bob", email=["bob@example.org"])
+    reader = ReaderConfig(name="bob", email=["bob@example.org"], interests=["retrieval"])
     message = compose(reader, sample_annotations(), title="T", day=DAY, sender="p@example.org", new_papers=3)
     path = write_eml(tmp_path / "out", "bob", message, DAY)
     assert path.name == "2026-11-27-bob.eml"

@@ -56,18 +56,22 @@ def compose(
     )
 
 
-def outbox_entry(reader: str, message: EmailMessage, ranked: list[Annotation], day: date) -> OutboxEntry:
-    """The state record of a composed message (its papers by arXiv id without version)."""
+def outbox_entry(
+    reader: str, message: EmailMessage, ranked: list[Annotation], day: date, offered: list[Annotation]
+) -> OutboxEntry:
+    """The state record of a composed message: its papers and the offered ones it passed over."""
     now = datetime.now(UTC)
     message_id = str(message["Message-ID"])
     envelope = Envelope.of(message)
+    papers = list(dict.fromkeys(paper_key(item) for item in ranked))
     return OutboxEntry(
         message_id=message_id,
         eml=new_entry_name(reader, message_id, now),
         subject=str(message["Subject"]),
         sender=envelope.sender,
         recipients=envelope.recipients,
-        papers=list(dict.fromkeys(paper_key(item) for item in ranked)),
+        papers=papers,
+        passed=[key for key in dict.fromkeys(paper_key(item) for item in offered) if key not in papers],
         day=day,
         created=now,
     )

@@ -41,11 +41,14 @@ class Report:
     sent: int = 0
     written: list[Path] = field(default_factory=list)
     quiet_readers: list[str] = field(default_factory=list)
+    delivered_to: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
     no_papers: str | None = None
 
     def delivery(self, delivery: Delivery) -> None:
         self.say(delivery.line())
+        if delivery.result in ("sent", "uncertain"):
+            self.delivered_to.add(delivery.reader)
         if delivery.result == "sent":
             self.sent += 1
         elif delivery.result == "uncertain":
@@ -64,7 +67,9 @@ class Report:
             parts.append(f"sent {self.sent} email{'s' if self.sent != 1 else ''}")
         if self.no_papers:
             parts.append(self.no_papers)
-        parts.extend(f"nothing new for reader {name}" for name in self.quiet_readers)
+        parts.extend(
+            f"nothing new for reader {name}" for name in self.quiet_readers if name not in self.delivered_to
+        )
         if self.problems:
             more = len(self.problems) - 1
             parts.append(self.problems[0] + (f" (and {more} more)" if more else ""))
@@ -153,14 +158,14 @@ class Newsletter:
             report.say(f"wrote {path} ({len(ranked)} papers for {reader.name})")
             return
         state = states[reader.name]
-        entry = outbox_entry(reader.name, message, ranked, self.day)
+        entry = outbox_entry(reader.name, message, ranked, self.day, offered=items)
         state.prepare(message_bytes(message), entry)
         report.delivery(courier.send(state, entry))
 
 
 def unsent(papers: list[Paper], state: ReaderState) -> list[Paper]:
-    """Papers the reader has not been sent and that are not in a message on its way."""
-    claimed = state.keys() | state.pending_keys()
+    """Papers that are news for the reader: never sent, passed over, or in a message on its way."""
+    claimed = state.claimed_keys()
     return [paper for paper in papers if id_key(paper.id) not in claimed]
 
 

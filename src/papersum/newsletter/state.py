@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from papersum.curate import SeenStore
 from papersum.datadir import atomic_write_bytes
@@ -43,6 +43,9 @@ class OutboxEntry(BaseModel):
     sender: str
     recipients: list[str]
     papers: list[str]
+    passed: list[str] = Field(
+        default_factory=list, description="offered to the reader's ranking but not picked (top, filters)"
+    )
     day: date
     phase: Phase = "prepared"
     created: datetime
@@ -64,6 +67,8 @@ class ReaderState(SeenStore):
 
     def __init__(self, path: Path, seen: dict[str, str] | None = None) -> None:
         super().__init__(path, seen)
+        # Papers a delivered digest passed over (below the reader's top or min_score): not news again.
+        self.passed: dict[str, str] = {}
         self.outbox: list[OutboxEntry] = []
         self.history: list[SentRecord] = []
 
@@ -81,6 +86,7 @@ class ReaderState(SeenStore):
 
     def _load(self, data: dict[str, Any]) -> None:
         try:
+            self.passed = {str(key): str(value) for key, value in dict(data.get("passed", {})).items()}
             self.outbox = [OutboxEntry.model_validate(item) for item in data.get("outbox", [])]
             self.history = [SentRecord.model_validate(item) for item in data.get("history", [])]
         except ValidationError as error:
@@ -89,6 +95,7 @@ class ReaderState(SeenStore):
     def payload(self) -> dict[str, Any]:
         return {
             **super().payload(),
+            "passed": self.passed,
             "outbox": [entry.model_dump(mode="json") for entry in self.outbox],
             "history": [record.model_dump(mode="json") for record in self.history[-HISTORY_LIMIT:]],
         }
@@ -96,6 +103,11 @@ class ReaderState(SeenStore):
     def pending_keys(self) -> frozenset[str]:
         """Papers already in a message on its way: they must not go into a second one."""
         return frozenset(key for entry in self.outbox for key in entry.papers)
+
+    def claimed_keys(self) -> frozenset[str]:
+        """Papers that are not news for this reader: sent, passed over, or in a message on its way."""
+        waiting = {key for entry in self.outbox for key in (*entry.papers, *entry.passed)}
+        return self.keys() | frozenset(self.passed) | frozenset(waiting)
 
     def eml_path(self, entry: OutboxEntry) -> Path:
         return self.outbox_dir / entry.eml
@@ -116,6 +128,9 @@ class ReaderState(SeenStore):
         Returns where an assumed message's .eml was kept for the operator, else None.
         """
         self.add(entry.papers, entry.day)
+        for key in entry.passed:
+            if key not in self.seen:
+                self.passed.setdefault(key, entry.day.isoformat())
         self.history.append(
             SentRecord(
                 message_id=entry.message_id,
