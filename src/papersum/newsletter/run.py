@@ -3,7 +3,7 @@
 Order matters for "nothing twice, nothing lost":
 1. settle what an interrupted run left (state.reconcile) and send the readers' outboxes;
 2. fetch every source (any failure: no new digest today, exit 1, a re-run fetches again);
-3. per reader, drop papers already sent or already in a message on its way;
+3. per reader, drop papers already sent, passed over, or in a message on its way;
 4. summarise the union of what is left once (cached), rank per reader;
 5. per reader: compose, put in the outbox, send, record (see state.py for the phases).
 """
@@ -47,15 +47,13 @@ class Report:
 
     def delivery(self, delivery: Delivery) -> None:
         self.say(delivery.line())
-        if delivery.result in ("sent", "uncertain"):
-            self.delivered_to.add(delivery.reader)
-        if delivery.result == "sent":
-            self.sent += 1
-        elif delivery.result == "uncertain":
-            self.sent += 1
-            self.problems.append(f"{delivery.reader}: delivery not confirmed")
-        else:
+        if delivery.result == "failed":
             self.problems.append(f"could not send to {delivery.reader}: {delivery.detail}")
+            return
+        self.sent += 1
+        self.delivered_to.add(delivery.reader)
+        if delivery.result == "uncertain":  # recorded as sent (at most once), but the operator should look
+            self.problems.append(f"{delivery.reader}: delivery not confirmed")
 
     def summary(self) -> str:
         """One line: what was sent, or why nothing was, and what failed."""
