@@ -19,12 +19,14 @@ class Inbox:
     """What the SMTP server received: one (mail_from, rcpt_tos, raw bytes) per accepted message.
 
     `on_rcpt(address)` and `on_data(raw)` may return an SMTP reply (e.g. "554 ...") to refuse, or
-    None to go on; they run in the server's thread, before the client gets an answer.
+    None to go on; they run in the server's thread, before the client gets an answer. With
+    `hang_up`, the server keeps a message and drops the connection instead of answering 250.
     """
 
     messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     on_rcpt: Callable[[str], str | None] | None = None
     on_data: Callable[[bytes], str | None] | None = None
+    hang_up: bool = False
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd hook
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
@@ -40,6 +42,8 @@ class Inbox:
         if reply:
             return reply
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        if self.hang_up:
+            server.transport.abort()  # the client never hears the 250
         return "250 Message accepted"
 
     def parsed(self, index: int = 0) -> EmailMessage:

@@ -132,6 +132,20 @@ def test_killed_after_the_end_of_data_never_sends_twice(tmp_path: Path) -> None:
     assert not list((snapshot / "readers" / "alice" / "outbox").glob("*.eml"))
 
 
+def test_no_answer_after_the_end_of_data_is_recorded_as_sent_once(tmp_path: Path) -> None:
+    """The server took the message and the connection died before its answer: at most once."""
+    state = prepare(tmp_path, "alice")
+    with smtp_server(Inbox(hang_up=True)) as (inbox, port):
+        [uncertain] = Courier(smtp(port)).flush(state)
+        assert uncertain.result == "uncertain" and "may not have been delivered" in (uncertain.detail or "")
+        inbox.hang_up = False
+        assert Courier(smtp(port)).flush(StateDir(tmp_path).reader("alice")) == []
+    assert len(inbox.messages) == 1
+    stored = on_disk(tmp_path, "alice")
+    assert stored["outbox"] == [] and stored["history"][0]["status"] == "assumed delivered"  # type: ignore[index]
+    assert len(list((tmp_path / "readers" / "alice" / "uncertain").glob("*.eml"))) == 1
+
+
 def test_refusal_after_the_end_of_data_keeps_the_message_for_the_next_run(tmp_path: Path) -> None:
     state = prepare(tmp_path, "alice")
     with smtp_server(Inbox(on_data=lambda raw: "554 5.6.0 rejected")) as (inbox, port):
