@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from papersum.errors import BadInputError, InputError, UsageError
-from papersum.ingest import Duplicate, detect_reader, iter_papers, read_papers
+from papersum.ingest import Duplicate, detect, detect_format, iter_papers, read_papers
 from papersum.ingest.normalize import clean_text, dedupe_key
-from papersum.ingest.readers import read_arxiv_atom, read_json, read_jsonl, read_seed_listing
+from papersum.ingest.readers import read_arxiv_atom, read_json, read_seed_listing
 from papersum.models import Paper
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -162,9 +162,9 @@ def test_duplicates_by_arxiv_id_and_title(tmp_path: Path) -> None:
 
 
 def test_detection_by_content_and_missing_path(tmp_path: Path) -> None:
-    assert detect_reader("x.data", b"  [{}]") is read_json
-    assert detect_reader("x.data", b'{"a": 1}') is read_jsonl
-    assert detect_reader("x.data", b"<feed/>") is read_arxiv_atom
+    assert detect_format("x.data", b"  [{}]") is detect.JSON
+    assert detect_format("x.data", b'{"a": 1}') is detect.JSONL
+    assert detect_format("x.data", b"<feed/>") is detect.ATOM
     with pytest.raises(UsageError, match="no such file"):
         read_papers([str(tmp_path / "missing.jsonl")])
 

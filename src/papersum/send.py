@@ -59,6 +59,7 @@ class _TextExtractor(HTMLParser):
         self._skip: list[str] = []
         self._href: list[str | None] = []
         self._chips = 0
+        self._in_tags = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -67,8 +68,10 @@ class _TextExtractor(HTMLParser):
                 self._skip.append(tag)
             return
         style = (values.get("style") or "").replace(" ", "").lower()
-        if tag in _SKIP_TAGS or "display:none" in style:
-            if tag == "svg" and values.get("aria-label"):
+        classes = (values.get("class") or "").split()
+        chart = "ps-chart" in classes or tag == "svg"
+        if tag in _SKIP_TAGS or "display:none" in style or chart:
+            if chart and values.get("aria-label"):
                 self.out.append(f"\n[chart] {values['aria-label']}\n")
             self._skip.append(tag)
             return
@@ -81,7 +84,9 @@ class _TextExtractor(HTMLParser):
             self.out.append("- ")
         if tag == "a":
             self._href.append(values.get("href"))
-        if tag == "span" and "ps-chip" in (values.get("class") or ""):
+        if tag == "div":
+            self._in_tags = "ps-tags" in classes
+        if tag == "span" and self._in_tags:
             # Tag chips sit side by side in HTML; in text they need words between them.
             if self._chips and self.out and self.out[-1].isspace():
                 self.out.pop()  # the space between two chips; the separator replaces it
@@ -97,6 +102,8 @@ class _TextExtractor(HTMLParser):
             href = self._href.pop()
             if href and href.startswith(("http://", "https://")):
                 self.out.append(f" <{href}>")
+        if tag == "div":
+            self._in_tags = False
         if tag in _BLOCK_TAGS and tag != "li":
             self.out.append("\n")
 

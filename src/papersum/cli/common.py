@@ -94,7 +94,8 @@ def open_output(path: str) -> Iterator[Any]:
 InputsArg = Annotated[
     list[str],
     typer.Argument(
-        help="Paper files or directories (listing .txt, .jsonl, .csv, .json, arXiv .xml), - for stdin, "
+        help="Paper files or directories (listing .txt, .jsonl, .csv, .json, arXiv .xml/.rss, BibTeX .bib, "
+        ".ris, Zotero CSV, the Kaggle arXiv snapshot; detected by content), - for stdin, "
         "or sources: arxiv:cs.CL+cs.LG, hf:2026-08-21, hf: (today), arxiv-query:QUERY."
     ),
 ]

@@ -52,7 +52,10 @@ def estimate(
     except (PriceTableError, PromptError) as exc:
         raise UsageError(str(exc)) from None
     announce_sources(inputs, quiet=False)
-    papers = read_papers(inputs, skip_bad=skip_bad).papers
+    ingested = read_papers(inputs, skip_bad=skip_bad)
+    for empty in ingested.empty:
+        say(str(empty))
+    papers = ingested.papers
     result = estimate_run(
         papers, model, template, table, expected_output_tokens=output_tokens, max_tokens=max_tokens
     )

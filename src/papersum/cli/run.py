@@ -39,7 +39,7 @@ from papersum.cli.common import (
 from papersum.config import Settings, load_settings
 from papersum.digest import DEFAULT_TITLE, build_digest
 from papersum.errors import BadInputError, InputError, PapersumError
-from papersum.ingest import Duplicate, iter_papers
+from papersum.ingest import Duplicate, EmptyInput, iter_papers
 from papersum.models import Annotation, Paper
 from papersum.pipeline import RunStats, summarize_papers
 from papersum.providers.base import Provider
@@ -71,6 +71,10 @@ def _check_inputs(inputs: list[str], skip_bad: bool, quiet: bool) -> int:
         if isinstance(item, Duplicate):
             if not quiet:
                 say(f"duplicate dropped: {item.dropped_id} ({item.source}) same paper as {item.kept_id}")
+            continue
+        if isinstance(item, EmptyInput):
+            if not quiet:
+                say(str(item))
             continue
         count += 1
         if isinstance(item, InputError):
@@ -119,7 +123,7 @@ def annotate_inputs(
     with tempfile.TemporaryDirectory(prefix="papersum-") as spool:
         inputs = _spool_stdin(inputs, Path(spool))
         total = _check_inputs(inputs, skip_bad, quiet)
-        papers = (item for item in iter_papers(inputs) if not isinstance(item, Duplicate))
+        papers = (item for item in iter_papers(inputs) if isinstance(item, Paper | InputError))
         yield from summarise_stream(papers, settings, quiet=quiet, stats=stats, total=total)
 
 

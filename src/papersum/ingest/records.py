@@ -26,6 +26,16 @@ class RawRecord:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
+def decode_utf8(path: str, data: bytes) -> tuple[str, InputError | None]:
+    """Decode UTF-8; on bad bytes report the line and go on with replacement characters."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        error = InputError(path, line, None, f"invalid UTF-8 at byte {exc.start}")
+        return data.decode("utf-8-sig", errors="replace"), error
+
+
 def _as_list(value: Any, splitter: str) -> list[str]:
     if value is None or value == "":
         return []
