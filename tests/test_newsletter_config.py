@@ -106,7 +106,7 @@ def test_the_smtp_password_comes_from_the_named_variable(
         ),
         (("top = 5", "top = 0"), r"readers\[1\] \(alice\)\.top: .*greater than or equal to 1"),
         (('name = "bob"', 'name = "alice"'), r"reader name\(s\) used twice: alice"),
-        (('name = "bob"', 'name = "../bob"'), r"readers\[2\]( \(\.\./bob\))?\.name: use letters"),
+        (('name = "bob"', 'name = "../bob"'), r"readers\[2\]( \(\.\./bob\))?\.name: use 1-64 letters"),
         (("starttls = true", "starttls = true\nssl = true"), r"smtp: .*either starttls or ssl"),
         (('sender = "Papers <papers@example.org>"\n', ""), r"smtp\.sender: Field required"),
         (("port = 587", 'port = "x"'), r"smtp\.port: .*integer"),

@@ -178,6 +178,9 @@ def test_two_days_each_reader_gets_only_what_is_new(world: World) -> None:
     assert len(paper_ids(day1["bob"][0])) == 3  # top = 3
     assert paper_ids(day1["bob"][0])[0] == "2609.26811"  # the optimizer paper leads for bob
     assert sorted(paper_ids(day1["carol"][0])) == ["2606.00467", "2606.12730"]  # include filter
+    # A reader can rate a paper from the email: its text is known from the run.
+    rated = runner.invoke(app, ["rate", "--reader", "carol", "2606.12730", "--up"])
+    assert rated.exit_code == 0 and "no text known" not in rated.stderr, rated.stderr
 
     world.inbox.messages.clear()
     world.serve_day(2)

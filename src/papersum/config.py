@@ -10,7 +10,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from platformdirs import user_cache_dir, user_config_dir, user_data_dir
 from pydantic import BaseModel, Field, ValidationError
@@ -28,7 +28,9 @@ class Settings(BaseModel):
     provider: str | None = None
     model: str | None = None
     base_url: str | None = None
-    concurrency: int = 4
+    # Parallel requests for LLM providers, worker processes for the offline engine; "auto": 4
+    # requests, or one worker per CPU core.
+    concurrency: Annotated[int, Field(ge=1)] | Literal["auto"] = "auto"
     max_cost: float | None = None
     fallback: str | None = None
     prices_file: Path | None = None

@@ -89,6 +89,20 @@ def matches_any(annotation: Annotation, keywords: Sequence[str]) -> bool:
     return keyword_score(annotation, keywords) > 0
 
 
+def keyword_drop_reason(annotation: Annotation, include: Sequence[str], exclude: Sequence[str]) -> str | None:
+    """Why --include/--exclude drop this paper, or None when it stays."""
+    if exclude and matches_any(annotation, exclude):
+        return "matched --exclude"
+    if include and not matches_any(annotation, include):
+        return "no --include keyword"
+    return None
+
+
+def keywords_found(annotation: Annotation, keywords: Sequence[str]) -> list[str]:
+    """The keywords the paper mentions (title, abstract, TL;DR or tags), in the given order."""
+    return [keyword for keyword in keywords if keyword.strip() and matches_any(annotation, [keyword])]
+
+
 def curate(annotations: Iterable[Annotation], curation: Curation) -> CurationResult:
     """Filter, then order by the best available score (stable: ties keep input order).
 
@@ -102,10 +116,8 @@ def curate(annotations: Iterable[Annotation], curation: Curation) -> CurationRes
             dropped["seen in an earlier digest"] += 1
         elif curation.since and annotation.published and annotation.published < curation.since:
             dropped[f"published before {curation.since.isoformat()}"] += 1
-        elif curation.exclude and matches_any(annotation, curation.exclude):
-            dropped["matched --exclude"] += 1
-        elif curation.include and not matches_any(annotation, curation.include):
-            dropped["no --include keyword"] += 1
+        elif reason := keyword_drop_reason(annotation, curation.include, curation.exclude):
+            dropped[reason] += 1
         else:
             kept.append(annotation)
 

@@ -13,7 +13,7 @@ from papersum.prompts import PromptTemplate
 from papersum.tokens import count_chat_tokens, count_text_tokens, encoding_name_for_model
 
 # Expected answer length: a ~40-word TL;DR plus tags and why_it_matters as compact JSON.
-DEFAULT_EXPECTED_OUTPUT_TOKENS = 180
+DEFAULT_EXPECTED_OUTPUT_TOKENS = 180  # also the default of `papersum estimate --output-tokens`
 
 
 @dataclass

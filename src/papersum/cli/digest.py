@@ -5,21 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
 from papersum.cli.common import FormatOpt, GroupByOpt, TitleOpt, TopOpt, open_output, say, user_errors
-from papersum.curate import Curation, SeenStore, curate
-from papersum.digest import DEFAULT_TITLE, build_digest
 from papersum.errors import InputError, UsageError
-from papersum.models import Annotation, Digest
-from papersum.render import extension, parse_formats, render
+
+# Models, curation and renderers are imported inside the functions (start-up time of every command).
+if TYPE_CHECKING:
+    from papersum.models import Annotation, Digest
 
 
 def read_annotations(path: Path) -> Iterator[Annotation]:
     """Annotations JSONL as written by `papersum summarize`; a bad line is an InputError."""
+    from pydantic import ValidationError
+
+    from papersum.models import Annotation
+
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -56,6 +59,8 @@ def parse_day(value: str | None, option: str) -> date | None:
 
 def write_digest(built: Digest, formats: list[str], out: str) -> list[Path]:
     """Render each format to `out` (file, directory, or - for stdout); returns the files written."""
+    from papersum.render import extension, render
+
     if out == "-":
         for name in formats:
             with open_output("-") as handle:
@@ -120,6 +125,10 @@ def digest(
 
         papersum digest annotations.jsonl --format html,md,rss --include "graph" --top 5 --out out/
     """
+    from papersum.curate import Curation, SeenStore, curate
+    from papersum.digest import DEFAULT_TITLE, build_digest
+    from papersum.render import parse_formats
+
     formats = parse_formats(fmt)
     intro_text = read_intro(intro)
     store = SeenStore.open() if out != "-" or new_only else None

@@ -9,10 +9,9 @@ import typer
 
 from papersum.cli.common import InputsArg, SkipBadOpt, announce_sources, open_output, say, user_errors
 from papersum.errors import UsageError
-from papersum.estimate import DEFAULT_EXPECTED_OUTPUT_TOKENS, estimate_run
-from papersum.ingest import read_papers
-from papersum.pricing import PriceTableError, load_price_table
-from papersum.prompts import PromptError, load_prompt
+
+# Shown in --help; papersum.estimate (tiktoken, the request builder) is imported by the command only.
+EXPECTED_OUTPUT_TOKENS = 180
 
 
 def _money(value: float | None) -> str:
@@ -30,7 +29,7 @@ def estimate(
     ] = None,
     output_tokens: Annotated[
         int, typer.Option("--output-tokens", min=1, help="Expected output tokens per paper.")
-    ] = DEFAULT_EXPECTED_OUTPUT_TOKENS,
+    ] = EXPECTED_OUTPUT_TOKENS,
     max_tokens: Annotated[int, typer.Option("--max-tokens", min=1, help="Output cap per paper.")] = 400,
     prompt: Annotated[
         str, typer.Option("--prompt", help="Prompt template id (id or id@version).")
@@ -46,6 +45,11 @@ def estimate(
 
         papersum estimate seeds/ --model gpt-4o-mini
     """
+    from papersum.estimate import estimate_run
+    from papersum.ingest import read_papers
+    from papersum.pricing import PriceTableError, load_price_table
+    from papersum.prompts import PromptError, load_prompt
+
     try:
         table = load_price_table(prices)
         template = load_prompt(prompt)

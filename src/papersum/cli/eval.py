@@ -18,7 +18,7 @@ from papersum.cli.common import (
     QuietOpt,
     user_errors,
 )
-from papersum.evals.suites import SUITES
+from papersum.evals.specs import SUITES
 
 eval_app = typer.Typer(
     name="eval",
@@ -93,7 +93,7 @@ def run_suite_command(
     limit: int | None,
     out: Path | None,
     data_dir: Path | None,
-    concurrency: int | None,
+    concurrency: str | None,
     repeat: bool,
     plots: bool,
     no_cache: bool,
@@ -263,3 +263,70 @@ def table(
     from papersum.evals.report import load_report, results_table
 
     typer.echo(results_table([load_report(run) for run in runs]), nl=False)
+
+
+RELEVANCE_DATA = "relevance_acmcr_dev"
+
+
+def _relevance_data(data: Path | None) -> Path:
+    """--data, else $PAPERSUM_EVAL_DATA/relevance_acmcr_dev, else ../shared/evaldata/relevance_acmcr_dev."""
+    import os
+
+    from papersum.errors import UsageError
+
+    if data is not None:
+        return data
+    candidates = [
+        Path(os.environ[name]) / RELEVANCE_DATA for name in ("PAPERSUM_EVAL_DATA",) if name in os.environ
+    ]
+    candidates.append(Path("..") / "shared" / "evaldata" / RELEVANCE_DATA)
+    for candidate in candidates:
+        if (candidate / "readers.jsonl").is_file():
+            return candidate
+    raise UsageError(f"no relevance data found: pass --data DIR (the {RELEVANCE_DATA} folder)")
+
+
+@eval_app.command(
+    "relevance",
+    help=(
+        "Rank a shared feed for every reader of a relevance dev set by library, library + interests and "
+        "one feedback round; nDCG@10, R@20, R@50, MAP, MRR beside reference rankers. Writes report.md and "
+        "report.json.\n\n"
+        "Example: papersum eval relevance --data ../shared/evaldata/relevance_acmcr_dev"
+    ),
+)
+@user_errors
+def relevance(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            "--data-dir",
+            help="The data folder (feed.jsonl, readers.jsonl, libraries/). "
+            "Default: $PAPERSUM_EVAL_DATA/relevance_acmcr_dev, ../shared/evaldata/relevance_acmcr_dev.",
+        ),
+    ] = None,
+    out: OutOpt = None,
+    variants: Annotated[
+        bool, typer.Option("--variants/--no-variants", help="Also measure the ranker's variants.")
+    ] = True,
+    quiet: QuietOpt = False,
+) -> None:
+    """Relevance ranking quality on a reader dev set."""
+    import json
+    from datetime import UTC, datetime
+
+    from papersum.cli.common import say
+    from papersum.rank.eval_report import headline_lines, render_markdown, run_relevance_eval
+
+    directory = _relevance_data(data)
+    command = _command_line("relevance", {"--data": directory, "--no-variants": not variants})
+    report = run_relevance_eval(directory, command, variants=variants)
+    target = out or Path("evals") / "runs" / f"relevance-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "report.md").write_text(render_markdown(report), encoding="utf-8")
+    (target / "report.json").write_text(json.dumps(report.to_json(), indent=1) + "\n", encoding="utf-8")
+    if not quiet:
+        for line in headline_lines(report):
+            say(line)
+        say(f"Wrote {target / 'report.md'} and {target / 'report.json'}")

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from papersum.cli.common import QuietOpt, say, user_errors
-from papersum.config import load_settings
-from papersum.datadir import atomic_write_text
 from papersum.errors import PapersumError, UsageError
-from papersum.models import Paper
-from papersum.sources import FetchResult, fetch_source, make_client
-from papersum.sources.specs import (
-    DEFAULT_QUERY_MAX,
-    ArxivFeedSpec,
-    ArxivQuerySpec,
-    HfSpec,
-    SourceSpec,
-    check_categories,
-)
+
+# Models, settings and the HTTP client are imported inside the commands (start-up time).
+if TYPE_CHECKING:
+    from papersum.models import Paper
+    from papersum.sources import FetchResult
+    from papersum.sources.specs import SourceSpec
 
 fetch_app = typer.Typer(
     help="Fetch today's papers from arXiv or Hugging Face into papers JSONL.\n\n"
@@ -43,6 +37,8 @@ def paper_line(paper: Paper) -> str:
 
 def _write(result: FetchResult, out: str | None, default_name: str, quiet: bool) -> None:
     """All papers at once, after the fetch succeeded: a failed fetch leaves no file behind."""
+    from papersum.datadir import atomic_write_text
+
     text = "".join(paper_line(paper) + "\n" for paper in result.papers)
     if not quiet:
         say(result.message)
@@ -63,6 +59,9 @@ def _write(result: FetchResult, out: str | None, default_name: str, quiet: bool)
 def _fetch(
     spec: SourceSpec, refresh: bool, *, include_replacements: bool = False, cross_lists: bool = True
 ) -> FetchResult:
+    from papersum.config import load_settings
+    from papersum.sources import fetch_source, make_client
+
     settings = load_settings()
     client = make_client(settings, refresh=refresh)
     return fetch_source(
@@ -109,6 +108,8 @@ def arxiv(
 
         papersum fetch arxiv --query 'cat:cs.CL AND abs:retrieval' --since 2026-08-01 --max 200
     """
+    from papersum.sources.specs import DEFAULT_QUERY_MAX, ArxivFeedSpec, ArxivQuerySpec, check_categories
+
     today = date.today().isoformat()
     if query is not None:
         if categories:
@@ -145,6 +146,8 @@ def hf(
 
         papersum fetch hf --date 2026-08-21 --out hf.jsonl
     """
+    from papersum.sources.specs import HfSpec
+
     spec = HfSpec(day.date() if day else None)
     result = _fetch(spec, refresh)
     _write(result, out, f"hf-{(spec.day or datetime.now(UTC).date()).isoformat()}.jsonl", quiet)

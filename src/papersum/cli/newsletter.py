@@ -5,20 +5,17 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from papersum.cli.common import QuietOpt, say, user_errors
-from papersum.cli.run import summarise_stream
-from papersum.config import load_settings
 from papersum.errors import PapersumError, UsageError
-from papersum.models import Annotation, Paper
-from papersum.newsletter.config import NewsletterConfig, load_config
-from papersum.newsletter.run import Newsletter
-from papersum.newsletter.stages import fetcher, ranker
-from papersum.newsletter.state import StateDir
-from papersum.pipeline import RunStats
+
+# The newsletter's stages (sources, ranker, renderers, SMTP) load when the command runs, not at start-up.
+if TYPE_CHECKING:
+    from papersum.models import Annotation, Paper
+    from papersum.newsletter.config import NewsletterConfig
 
 
 def _check_password(config: NewsletterConfig) -> None:
@@ -58,6 +55,15 @@ def newsletter(
 
         PAPERSUM_SMTP_PASSWORD=... papersum newsletter --config newsletter.toml
     """
+
+    from papersum.cli.run import summarise_stream
+    from papersum.config import load_settings
+    from papersum.newsletter.config import load_config
+    from papersum.newsletter.run import Newsletter
+    from papersum.newsletter.stages import fetcher, ranker, shown_papers
+    from papersum.newsletter.state import StateDir
+    from papersum.pipeline import RunStats
+
     config = load_config(config_file)
     settings = load_settings(config.settings_layer())
     chosen = [config.reader(name) for name in dict.fromkeys(readers)] if readers else config.readers
@@ -78,6 +84,7 @@ def newsletter(
         rank=ranker(settings, log),
         day=date.today(),
         dry_run_dir=out_dir if dry_run else None,
+        remember=shown_papers(settings),
     )
     if dry_run:
         report = job.run(log)

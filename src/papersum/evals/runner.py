@@ -39,7 +39,7 @@ def annotate(
     provider: Provider,
     cache: ResultCache | None,
     *,
-    concurrency: int = 1,
+    concurrency: int | str = 1,
     on_result: Callable[[Annotation], None] | None = None,
 ) -> list[Annotation]:
     """One annotation per suite item, in item order (a paper the pipeline skipped becomes an error)."""
@@ -61,7 +61,7 @@ def run_eval(
     data_dir: Path | None = None,
     limit: int | None = None,
     out_dir: Path | None = None,
-    concurrency: int = 1,
+    concurrency: int | str = 1,
     on_result: Callable[[Annotation], None] | None = None,
     repeat: bool = False,
     plots: bool = True,

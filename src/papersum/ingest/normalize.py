@@ -63,7 +63,11 @@ _CONTROL = dict.fromkeys(
 
 
 def collapse_whitespace(text: str) -> str:
-    return " ".join(text.split())  # str.split() splits on the same Unicode whitespace as `\s+`, faster
+    r"""Same as `re.sub(r"\s+", " ", text).strip()` (str.split and re agree on whitespace), faster."""
+    # Printable text has no whitespace but " " (every other whitespace character is unprintable).
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text
+    return " ".join(text.split())
 
 
 def _compose_accent(match: re.Match[str]) -> str:
@@ -113,7 +117,9 @@ def strip_latex(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Normalise one title or abstract: Unicode NFC, no control characters, no LaTeX, single spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_CONTROL)
+    text = unicodedata.normalize("NFC", text)
+    if not text.isprintable():  # every character in _CONTROL is unprintable: most text skips this
+        text = text.translate(_CONTROL)
     return collapse_whitespace(strip_latex(text))
 
 

@@ -31,7 +31,7 @@ def json_lines(path: str, data: bytes | Iterable[bytes]) -> Iterator[tuple[int, 
     """(line number, object) for each non-blank line; `data` may be an open binary file."""
     lines = data.splitlines() if isinstance(data, bytes) else data
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
+        if not raw or raw.isspace():
             continue
         try:
             text = raw.decode("utf-8-sig" if number == 1 else "utf-8")

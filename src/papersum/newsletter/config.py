@@ -26,10 +26,10 @@ from pydantic import (
 from papersum.config import Settings
 from papersum.digest import GROUPINGS
 from papersum.errors import UsageError
+from papersum.rank.profile import check_reader_name
 from papersum.render import RENDERERS
 from papersum.send import PASSWORD_ENV, SendError, SmtpSettings, check_address
 
-READER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 OWN_KEYS = ("title", "sources", "smtp", "readers")
 ARXIV_CATEGORY = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
 
@@ -124,9 +124,10 @@ class ReaderConfig(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not READER_NAME.match(value):
-            raise ValueError("use letters, digits, '.', '_' or '-' (it names the reader's state file)")
-        return value
+        try:
+            return check_reader_name(value)
+        except UsageError:
+            raise ValueError("use 1-64 letters, digits, '.', '_' or '-' (it names a directory)") from None
 
     @field_validator("email", "library", mode="before")
     @classmethod
@@ -266,9 +267,8 @@ def _split_settings(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     try:
         Settings(**settings)
     except ValidationError as error:
-        first = error.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
-        raise UsageError(f"{path}: {key}: {first['msg']}") from None
+        first = error.errors()[0]  # settings are flat: the first part of the location is the key
+        raise UsageError(f"{path}: {first['loc'][0]}: {first['msg']}") from None
     return settings
 
 

@@ -31,6 +31,7 @@ ENRICHING_FIELDS = ("upvotes", "ai_summary", "ai_keywords", "github_repo")
 Fetch = Callable[[str], FetchResult]
 Summarise = Callable[[list[Paper]], list[Annotation]]
 Rank = Callable[[list[Annotation], ReaderConfig], list[Annotation]]
+Remember = Callable[[str, list[Annotation]], None]
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Newsletter:
     rank: Rank
     day: date
     dry_run_dir: Path | None = None
+    remember: Remember | None = None  # e.g. what `papersum rate` needs to find an emailed paper
 
     def run(self, say: Callable[[str], None]) -> Report:
         report = Report(say=say)
@@ -158,6 +160,8 @@ class Newsletter:
         state = states[reader.name]
         entry = outbox_entry(reader.name, message, ranked, self.day, offered=items)
         state.prepare(message_bytes(message), entry)
+        if self.remember is not None:
+            self.remember(reader.name, ranked)
         report.delivery(courier.send(state, entry))
 
 

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from papersum.config import Settings
 from papersum.models import Annotation
 from papersum.newsletter.config import NewsletterConfig, ReaderConfig
-from papersum.newsletter.run import Fetch, Rank
+from papersum.newsletter.run import Fetch, Rank, Remember
 from papersum.rank import RankOptions, Ratings, ReaderProfile, load_library, rank_annotations
+from papersum.rank.ratings import ShownPapers
 from papersum.sources import FetchResult, fetch_source, make_client
 
 
@@ -48,3 +49,12 @@ def ranker(settings: Settings, say: Callable[[str], None]) -> Rank:
         return rank_annotations(annotations, profile, options)
 
     return rank
+
+
+def shown_papers(settings: Settings) -> Remember:
+    """Remember each reader's emailed papers, so `papersum rate --reader NAME ID` finds their text."""
+
+    def remember(reader: str, annotations: list[Annotation]) -> None:
+        ShownPapers.load(reader, settings.data_dir).remember(annotations)
+
+    return remember

@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field, ValidationError
 from papersum.curate import SeenStore
 from papersum.datadir import atomic_write_bytes
 from papersum.errors import PapersumError
+from papersum.rank.ratings import reader_dir
 
 HISTORY_LIMIT = 200
 Phase = Literal["prepared", "committing"]
@@ -183,7 +184,7 @@ class StateDir:
 
     def reader(self, name: str) -> ReaderState:
         try:
-            return ReaderState.read(self.root / "readers" / name / "newsletter.json")
+            return ReaderState.read(reader_dir(name, self.root) / "newsletter.json")
         except ValueError as error:
             raise PapersumError(str(error)) from None
 

@@ -7,7 +7,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+from papersum.errors import ProviderError
 from papersum.models import Paper, Provenance, Summary
+
+__all__ = ["Provider", "ProviderError", "ProviderResult"]
 
 
 class ProviderResult(BaseModel):
@@ -19,10 +22,6 @@ class ProviderResult(BaseModel):
     raw_output: str | None = Field(default=None, description="last raw model output, kept on failure")
 
 
-class ProviderError(Exception):
-    """A provider cannot run at all (bad configuration, server unreachable): stops the run."""
-
-
 class Provider(ABC):
     """Base class for backends. Subclasses set `name` and implement `execute` and `identity`.
 
@@ -31,6 +30,10 @@ class Provider(ABC):
     """
 
     name: ClassVar[str]
+    # CPU-bound providers (the offline engine) run in worker processes under --concurrency; the
+    # others wait on a server, so they send concurrent requests from threads. A CPU-bound provider
+    # is pickled to each worker.
+    cpu_bound: ClassVar[bool] = False
 
     @property
     @abstractmethod
