@@ -354,3 +354,17 @@ def test_kill_9_mid_run_then_rerun_sends_each_email_once(world: World, point: st
         outbox_id = received["bob"][0]["Message-ID"]
         history = json.loads((world.tmp / "data" / "readers" / "bob" / "newsletter.json").read_text("utf-8"))
         assert [item["message_id"] for item in history["history"]] == [outbox_id]
+
+
+def test_a_paper_in_both_sources_is_kept_once_with_what_each_knows() -> None:
+    from papersum.models import Paper
+    from papersum.newsletter.run import merge_sources
+
+    arxiv = Paper(id="2606.13392", title="MiniMax Sparse Attention", abstract="A.", announce_type="new")
+    other = Paper(id="2609.26811", title="The Drift Contract", abstract="B.")
+    hf = Paper(
+        id="2606.13392v2", title="MiniMax Sparse Attention", abstract="A.", upvotes=103, ai_keywords=["x"]
+    )
+    merged = merge_sources([[arxiv, other], [hf]])
+    assert [paper.id for paper in merged] == ["2606.13392", "2609.26811"]
+    assert (merged[0].announce_type, merged[0].upvotes, merged[0].ai_keywords) == ("new", 103, ["x"])
