@@ -35,6 +35,20 @@ from papersum.cli.common import (
     say,
     user_errors,
 )
+from papersum.cli.relevance import (
+    ExcludeOpt,
+    IncludeOpt,
+    InterestsOpt,
+    LibraryOpt,
+    MinScoreOpt,
+    ReaderOpt,
+    RelevanceFlags,
+    RerankBatchOpt,
+    RerankOpt,
+    RerankRequest,
+    RerankTopOpt,
+    order_by_relevance,
+)
 from papersum.errors import BadInputError, InputError, PapersumError
 
 # The pipeline, cache, providers and renderers are imported inside the commands, so that
@@ -257,12 +271,24 @@ def run(
     skip_bad: SkipBadOpt = False,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
+    library: LibraryOpt = None,
+    interests: InterestsOpt = None,
+    reader: ReaderOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    min_score: MinScoreOpt = None,
+    rerank: RerankOpt = None,
+    rerank_top: RerankTopOpt = 30,
+    rerank_batch: RerankBatchOpt = 10,
 ) -> None:
     """Summarise papers, then write the digest (out/digest.md, out/digest.jsonl, ...).
 
+    With --library, --interests or --reader the digest is ordered for that reader (as
+    `papersum rank` does) and each paper says why it was picked.
+
     Example:
 
-        papersum run seeds/ --out-dir out
+        papersum run seeds/ --out-dir out --interests "retrieval, agents" --min-score 0.5
     """
     from datetime import date
 
@@ -276,6 +302,17 @@ def run(
     stats = RunStats()
     announce_sources(inputs, quiet)
     annotations = list(annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats))
+    if include or exclude:
+        from papersum.curate import Curation, curate
+
+        annotations = curate(
+            annotations, Curation(include=tuple(include or ()), exclude=tuple(exclude or ()))
+        ).kept
+    relevance = RelevanceFlags(
+        library, interests, reader, tuple(include or ()), min_score, rerank,
+        RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache),
+    )  # fmt: skip
+    annotations = order_by_relevance(annotations, relevance, quiet)
     digest = build_digest(
         annotations, group_by=group_by, top=top, title=title or DEFAULT_TITLE, day=date.today()
     )

@@ -204,6 +204,12 @@ class OpenAIProvider(Provider):
     def close(self) -> None:
         self._client.close()
 
+    def chat(self, body: dict[str, Any]) -> ChatReply:
+        """Send one chat request built elsewhere (e.g. the relevance rerank) through the same probe,
+        pacing, budget and retries as summaries."""
+        self._maybe_probe()
+        return self._send(body)
+
     # -- internals ---------------------------------------------------------------------------
     def redact(self, text: str) -> str:
         """Remove the API key (and anything key-shaped) from text bound for logs or outputs."""
