@@ -152,10 +152,8 @@ def annotate_inputs(
     quiet: bool,
     stats: RunStats,
 ) -> Iterator[Annotation]:
-    from papersum.cache import ResultCache
     from papersum.ingest import iter_papers
     from papersum.models import Paper
-    from papersum.pipeline import summarize_papers
 
     with tempfile.TemporaryDirectory(prefix="papersum-") as spool:
         inputs = _spool_stdin(inputs, Path(spool))
@@ -165,20 +163,35 @@ def annotate_inputs(
             if kept is not None
             else (item for item in iter_papers(inputs) if isinstance(item, Paper | InputError))
         )
-        cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
-        try:
-            with (
-                _provider(settings, quiet) as provider,
-                progress_bar("Summarising", total, not quiet) as tick,
+        yield from summarise_stream(papers, settings, quiet=quiet, stats=stats, total=total)
+
+
+def summarise_stream(
+    papers: Iterable[Paper | InputError],
+    settings: Settings,
+    *,
+    quiet: bool,
+    stats: RunStats,
+    total: int | None,
+) -> Iterator[Annotation]:
+    """Papers through the cached pipeline with the configured provider, a progress bar on a terminal."""
+    from papersum.cache import ResultCache
+    from papersum.pipeline import summarize_papers
+
+    cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
+    try:
+        with (
+            _provider(settings, quiet) as provider,
+            progress_bar("Summarising", total, not quiet) as tick,
+        ):
+            for annotation in summarize_papers(
+                papers, provider, cache, concurrency=settings.concurrency, stats=stats
             ):
-                for annotation in summarize_papers(
-                    papers, provider, cache, concurrency=settings.concurrency, stats=stats
-                ):
-                    tick()
-                    yield annotation
-        finally:
-            if cache is not None:
-                cache.close()
+                tick()
+                yield annotation
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def provider_flags(arguments: dict[str, Any]) -> dict[str, Any]:
