@@ -49,18 +49,6 @@ def terms(text: str) -> list[str]:
     return found + [f"{a} {b}" for a, b in pairwise(found)]
 
 
-def surface_forms(text: str) -> dict[str, str]:
-    """Term -> the words as written in `text` (first occurrence), to show shared terms to people."""
-    raw = [w for w in _PIECE.findall(text.lower()) if w not in STOPWORDS]
-    folded = [_FOLDED.get(w) or _fold(w) for w in raw]
-    forms: dict[str, str] = {}
-    for index, term in enumerate(folded):
-        forms.setdefault(term, raw[index])
-        if index + 1 < len(folded):
-            forms.setdefault(f"{term} {folded[index + 1]}", f"{raw[index]} {raw[index + 1]}")
-    return forms
-
-
 @dataclass(frozen=True)
 class Document:
     """The text fields of one paper, library entry, interest or rated paper."""
