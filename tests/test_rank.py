@@ -16,6 +16,7 @@ from papersum.rank import (
     RankOptions,
     Ratings,
     ReaderProfile,
+    fit_day,
     load_library,
     rank,
     rank_annotations,
@@ -184,6 +185,32 @@ def test_ratings_up_lift_similar_papers_and_down_drops_the_paper() -> None:
     without = rank_annotations(annotations(), ReaderProfile(interests=["graph attention"]))
     mean_rank = lambda ranked: np.mean([i for i, a in enumerate(ranked) if topic_of(a) == "robots"])  # noqa: E731
     assert mean_rank(result.kept) < mean_rank(without)
+
+
+def test_a_day_fitted_once_ranks_each_readers_part_as_fitting_it_alone() -> None:
+    """The newsletter fits the day's papers once; each reader's feed (a part of the day, after
+    exclusions and ratings) must rank exactly as if it were fitted on its own."""
+    day_papers = annotations(feed(per_topic=8))
+    day = fit_day(day_papers)
+    ratings = Ratings("alice")
+    liked = paper("robots", 1)
+    ratings.rate(liked["id"], True, liked["title"], liked["abstract"])
+    profiles = [
+        ReaderProfile(library=entries(library_of("speech")), interests=["graph attention"]),
+        ReaderProfile(name="alice", interests=["tactile sensing"], ratings=ratings),
+    ]
+    part = day_papers[3:29]  # what is new for this reader
+    for profile in profiles:
+        options = RankOptions(exclude=["proteins"], top=10)
+        alone, shared = rank(part, profile, options), rank(part, profile, options, day)
+        assert [a.model_dump() for a in shared.kept] == [a.model_dump() for a in alone.kept]
+        assert shared.dropped == alone.dropped
+    # A paper the day does not know (or knows with another text) is ranked by fitting the feed.
+    other = Annotation(paper_id="new-1", title="Graph attention", abstract="Message passing on graphs.")
+    changed = part[0].model_copy(update={"abstract": "Another text."})
+    for feed_ in ([*part, other], [changed, *part[1:]]):
+        assert day.select([(a.paper_id, Document(a.title, a.abstract)) for a in feed_]) is None
+        assert rank(feed_, profiles[0], day=day).kept == rank(feed_, profiles[0]).kept
 
 
 def test_recency_weights_follow_the_date_added() -> None:

@@ -31,6 +31,7 @@ ENRICHING_FIELDS = ("upvotes", "ai_summary", "ai_keywords", "github_repo")
 Fetch = Callable[[str], FetchResult]
 Summarise = Callable[[list[Paper]], list[Annotation]]
 Rank = Callable[[list[Annotation], ReaderConfig], list[Annotation]]
+RankDay = Callable[[list[Annotation]], Rank]  # the day's papers -> a ranker for each reader's part
 Remember = Callable[[str, list[Annotation]], None]
 
 
@@ -84,7 +85,7 @@ class Newsletter:
     states: StateDir
     fetch: Fetch
     summarise: Summarise
-    rank: Rank
+    rank: RankDay
     day: date
     dry_run_dir: Path | None = None
     remember: Remember | None = None  # e.g. what `papersum rate` needs to find an emailed paper
@@ -111,9 +112,10 @@ class Newsletter:
         wanted = {id_key(paper.id): paper for items in fresh.values() for paper in items}
         summaries = self.summarise(list(wanted.values())) if wanted else []
         annotations = {id_key(item.paper_id): item for item in summaries}
+        rank = self.rank(summaries)  # the day's papers are read once, for every reader
         for reader in self.readers:
             items = [annotations[id_key(paper.id)] for paper in fresh[reader.name]]
-            self._one_reader(reader, items, states, courier, report)
+            self._one_reader(reader, items, rank, states, courier, report)
         return report
 
     def _fetch(self, report: Report) -> list[Paper] | None:
@@ -136,11 +138,12 @@ class Newsletter:
         self,
         reader: ReaderConfig,
         items: list[Annotation],
+        rank: Rank,
         states: dict[str, ReaderState],
         courier: Courier,
         report: Report,
     ) -> None:
-        ranked = self.rank(items, reader) if items else []
+        ranked = rank(items, reader) if items else []
         if not ranked:
             report.quiet_readers.append(reader.name)
             return
