@@ -18,7 +18,7 @@ from papersum.offline.overlap import abstract_support, is_ungrounded
 from papersum.offline.tldr import extract_tldr
 
 # Bump whenever any output can change: it is part of the cache key.
-OFFLINE_ENGINE_VERSION = "offline-3"
+OFFLINE_ENGINE_VERSION = "offline-4"
 
 __all__ = [
     "OFFLINE_ENGINE_VERSION",
