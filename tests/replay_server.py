@@ -8,6 +8,7 @@ time it arrived, so tests can count requests and check what was sent.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import time
@@ -32,6 +33,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     truncate: bool = False
     gzip: bool = False
+    stall_s: float = 0.0  # wait this long before answering (a server that does not answer in time)
 
 
 @dataclass
@@ -61,7 +63,14 @@ class ReplayServer:
                 with replay._lock:
                     replay.log.append(Seen(parts.path, query, dict(self.headers), time.monotonic()))
                     reply = replay._next(parts.path, query)
+                if reply.stall_s:
+                    time.sleep(reply.stall_s)
                 body = gzip.compress(reply.body) if reply.gzip else reply.body
+                # The client may have given up first (a timeout test): nothing to answer then.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._send(reply, body)
+
+            def _send(self, reply: Reply, body: bytes) -> None:
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)

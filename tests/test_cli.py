@@ -95,6 +95,18 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert invoke("frobnicate")[0] == 2
 
 
+@pytest.mark.parametrize("value", ["0", "many", "-2"])
+def test_bad_concurrency_is_a_usage_error(value: str, seeds_dir: Path) -> None:
+    code, _, err = invoke("summarize", str(seeds_dir), "--concurrency", value)
+    assert code == 2 and "concurrency" in err
+
+
+def test_concurrency_auto(seeds_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a.jsonl"
+    assert invoke("summarize", str(seeds_dir), "-j", "auto", "-q", "--out", str(out))[0] == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 58
+
+
 def test_settings_precedence_env_then_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from papersum.config import load_settings
 

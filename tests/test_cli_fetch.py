@@ -91,6 +91,12 @@ def test_a_failed_fetch_exits_1_with_one_line_and_no_output(
     assert list(out_dir.iterdir()) == []  # no half-written file, no leftover temporary
 
 
+def test_an_unwritable_output_is_one_line(server: ReplayServer, tmp_path: Path) -> None:
+    server.add("/rss/cs.LG", Reply(fixture(RSS)))
+    code, _, err = invoke("fetch", "arxiv", "cs.LG", "--out", str(tmp_path))  # a directory
+    assert code == 1 and "cannot write" in err and "Traceback" not in err
+
+
 def test_fetch_arxiv_query_pages_through_the_api(server: ReplayServer) -> None:
     server.add("/api/query", Reply(fixture("arxiv_api_transformer_p1.xml")), query={"start": "0"})
     server.add("/api/query", Reply(fixture("arxiv_api_cs.CL_p2.xml")), query={"start": "5"})

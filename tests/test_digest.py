@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from papersum.digest import build_digest
 from papersum.errors import UsageError
 from papersum.models import Annotation, Contribution, Provenance, Tags
 from papersum.render import parse_formats, render
-from papersum.render.markdown import escape_md, safe_url
+from papersum.render.safe import escape_markdown, markdown_url
 
 GOLDEN = Path(__file__).parent / "golden"
 WHEN = datetime(2026, 1, 2, tzinfo=UTC)
@@ -78,9 +80,16 @@ def test_markdown_matches_golden() -> None:
 
 def test_markdown_neutralises_hostile_text() -> None:
     text = render(build_digest(sample(), day=date(2026, 1, 2)), "md")
-    assert "<script>" not in text and "](javascript:" not in text
-    assert escape_md("[a](b)") == "\\[a\\]\\(b\\)"
-    assert safe_url("javascript:alert(1)") is None and safe_url("https://x.org/a") == "https://x.org/a"
+    page = MarkdownIt("commonmark").render(text)  # raw HTML passes through, as in many readers
+    assert "<script>" not in page
+    assert {
+        href for href in re.findall(r'href="(?!#)([^"]*)"', page) if not href.startswith("https://arxiv.org/")
+    } == set()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1))" in page
+    assert escape_markdown("[a](b)") == "\\[a\\](b)"
+    assert (
+        markdown_url("javascript:alert(1)") is None and markdown_url("https://x.org/a") == "https://x.org/a"
+    )
 
 
 def test_jsonl_round_trips_annotations() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from papersum.errors import BadInputError, InputError, UsageError
-from papersum.ingest import Duplicate, detect_reader, iter_papers, read_papers
+from papersum.ingest import Duplicate, detect, detect_format, iter_papers, read_papers
 from papersum.ingest.normalize import clean_text, dedupe_key
-from papersum.ingest.readers import read_arxiv_atom, read_json, read_jsonl, read_seed_listing
+from papersum.ingest.readers import read_arxiv_atom, read_json, read_seed_listing
 from papersum.models import Paper
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -162,9 +162,9 @@ def test_duplicates_by_arxiv_id_and_title(tmp_path: Path) -> None:
 
 
 def test_detection_by_content_and_missing_path(tmp_path: Path) -> None:
-    assert detect_reader("x.data", b"  [{}]") is read_json
-    assert detect_reader("x.data", b'{"a": 1}') is read_jsonl
-    assert detect_reader("x.data", b"<feed/>") is read_arxiv_atom
+    assert detect_format("x.data", b"  [{}]") is detect.JSON
+    assert detect_format("x.data", b'{"a": 1}') is detect.JSONL
+    assert detect_format("x.data", b"<feed/>") is detect.ATOM
     with pytest.raises(UsageError, match="no such file"):
         read_papers([str(tmp_path / "missing.jsonl")])
 
@@ -185,3 +185,18 @@ def test_clean_text(raw: str, clean: str) -> None:
 def test_dedupe_key_ignores_version_and_punctuation() -> None:
     assert dedupe_key("arXiv:2301.00001v4", "x") == "arxiv:2301.00001"
     assert dedupe_key("doc-1", "Hello, World!") == dedupe_key("doc-2", "hello world")
+
+
+def test_year_and_month_dates_read_as_the_first_day(tmp_path: Path) -> None:
+    # Bibliographic feeds (ACM, DBLP exports) give only a year; that is a date, not a bad record.
+    path = tmp_path / "papers.jsonl"
+    rows = [
+        {"id": "a", "abstract": "Year only.", "published": "2012"},
+        {"id": "b", "abstract": "Year as a number.", "published": 2019},
+        {"id": "c", "abstract": "Year and month.", "published": "2020-07"},
+        {"id": "d", "abstract": "Not a date.", "published": "2020-13"},
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = read_papers([str(path)], skip_bad=True)
+    assert [str(p.published) for p in result.papers] == ["2012-01-01", "2019-01-01", "2020-07-01"]
+    assert [(e.line, e.field) for e in result.errors] == [(4, "published")]

@@ -142,3 +142,17 @@ def test_shipped_models_are_package_resources_and_small() -> None:
     sizes = [len(folder.joinpath(name).read_bytes()) for name in names]
     assert all(size > 1000 for size in sizes)
     assert sum(sizes) < 3_000_000
+
+
+def test_accented_words_stay_whole_in_keywords() -> None:
+    # LaTeX accents are decoded at ingest (Poincar\'e -> Poincaré): a keyword must not split at them.
+    summary = summarize_offline(
+        "Poincaré ResNet for hyperbolic learning",
+        "We propose Poincaré ResNet, a hyperbolic residual network that naïvely computes the Fréchet mean "
+        "on the Poincaré ball. Experiments show Poincaré ResNet improves Fréchet mean estimation.",
+    )
+    joined = " | ".join(summary.tags.keywords)
+    assert "Poincaré ResNet" in summary.tags.keywords
+    assert "fréchet mean" in [keyword.lower() for keyword in summary.tags.keywords]
+    for broken in ("Poincar é", "poincar é", "fr é", "na ï"):
+        assert broken not in joined

@@ -203,6 +203,17 @@ def test_a_refused_connection_is_a_source_error(tmp_path: Path, clock: FakeClock
         fetch_source("arxiv:cs.LG", settings=settings, client=client_for(settings, clock, retries=1))
 
 
+def test_a_server_that_does_not_answer_in_time(
+    server: ReplayServer, tmp_path: Path, clock: FakeClock
+) -> None:
+    server.add("/rss/cs.LG", Reply(fixture(RSS), stall_s=0.6))
+    settings = settings_for(server, tmp_path)
+    client = client_for(settings, clock, retries=0)
+    client.timeout = 0.2
+    with pytest.raises(SourceError, match=r"no answer within 0.2 s \(gave up after 1 attempt\)"):
+        fetch_source("arxiv:cs.LG", settings=settings, client=client)
+
+
 def test_a_malformed_feed_fails_and_is_not_cached(
     server: ReplayServer, tmp_path: Path, clock: FakeClock
 ) -> None:

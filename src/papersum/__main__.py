@@ -1,5 +1,20 @@
-"""`python -m papersum` runs the command line."""
+"""`python -m papersum` and the `papersum` command."""
 
-from papersum.cli import main
+import sys
 
-main()
+from papersum import __version__
+
+
+def main() -> None:
+    # Answered before the command-line framework loads: `papersum --version` starts as fast as Python.
+    if sys.argv[1:] == ["--version"]:
+        sys.stdout.write(f"papersum {__version__}\n")
+        return
+    from papersum.cli import main as run_cli
+
+    run_cli()
+
+
+# Guarded: worker processes import this module again (as __mp_main__) and must not run the CLI.
+if __name__ == "__main__":
+    main()

@@ -42,3 +42,7 @@ class BadInputError(PapersumError):
             f"{len(errors)} bad input record(s); nothing was processed:\n{shown}{more}\n"
             f"Fix them, or pass --skip-bad to process the other {good} paper(s) and list the bad ones."
         )
+
+
+class ProviderError(Exception):
+    """A provider cannot run at all (bad configuration, server unreachable): stops the run."""

@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 # Bounds keep a small model from looping when the schema is grammar-enforced (maxLength/maxItems).
 TLDR_MAX_CHARS = 400
@@ -15,6 +15,10 @@ PHRASE_MAX_CHARS = 80
 MAX_KEYWORDS = 8
 MAX_ENTITIES = 8
 MAX_CATEGORIES = 5
+
+# Validation context for values papersum itself validated before storing them (the result cache):
+# their phrases are already clean, so the per-phrase cleaning validator passes them through.
+STORED_VALUES: dict[str, bool] = {"stored": True}
 
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$", re.I)
 
@@ -94,7 +98,9 @@ class Tags(BaseModel):
 
     @field_validator("categories", "keywords", "tasks", "methods", "datasets")
     @classmethod
-    def _clean_phrases(cls, values: list[str]) -> list[str]:
+    def _clean_phrases(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        if info.context is STORED_VALUES:
+            return values
         seen: set[str] = set()
         cleaned: list[str] = []
         for value in values:
@@ -145,6 +151,10 @@ class Provenance(BaseModel):
     cached: bool = False
     created_at: datetime
     duration_s: float | None = None
+    # Draft-and-refine prompts: where each field came from (draft, model, model+draft, paper) and
+    # what of the model's answer a guard did not keep, and why.
+    fields: dict[str, str] | None = None
+    rejected: dict[str, str] | None = None
 
 
 class Relevance(BaseModel):

@@ -7,12 +7,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from papersum.batch.limits import MAX_FILE_BYTES, MAX_FILE_REQUESTS
 from papersum.cache import CACHE_KEY_VERSION
 
+__all__ = ["MAX_FILE_BYTES", "MAX_FILE_REQUESTS"]  # and the names defined below
+
 BATCH_URL = "/v1/chat/completions"
-# OpenAI Batch API limits per input file (https://platform.openai.com/docs/guides/batch).
-MAX_FILE_REQUESTS = 50_000
-MAX_FILE_BYTES = 200 * 1024 * 1024
 REQUEST_FILE_GLOB = "requests-*.jsonl"
 
 

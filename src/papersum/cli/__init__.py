@@ -12,6 +12,8 @@ from papersum.cli import cache as cache_commands
 from papersum.cli import digest as digest_commands
 from papersum.cli import estimate as estimate_commands
 from papersum.cli import fetch as fetch_commands
+from papersum.cli import newsletter as newsletter_commands
+from papersum.cli import rank as rank_commands
 from papersum.cli import run as run_commands
 from papersum.cli import send as send_commands
 from papersum.cli.eval import eval_app
@@ -22,6 +24,7 @@ app = typer.Typer(
     "Example: papersum run seeds/ --out-dir out",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -45,8 +48,11 @@ app.command("run")(run_commands.run)
 app.command("summarize")(run_commands.summarize)
 app.command("digest")(digest_commands.digest)
 app.command("estimate")(estimate_commands.estimate)
+app.command("rank")(rank_commands.rank)
+app.command("rate")(rank_commands.rate)
 app.add_typer(cache_commands.cache_app, name="cache")
 app.command("send")(send_commands.send)
+app.command("newsletter")(newsletter_commands.newsletter)
 app.add_typer(eval_app, name="eval")
 app.add_typer(batch_commands.batch_app, name="batch")
 app.add_typer(fetch_commands.fetch_app, name="fetch")

@@ -7,20 +7,12 @@ from typing import Annotated
 
 import typer
 
-from papersum.batch.files import MAX_FILE_BYTES, MAX_FILE_REQUESTS
-from papersum.batch.manifest import find_batch_dir, load_failed, load_manifest, save_failed
-from papersum.batch.state import load_state
-from papersum.cache import ResultCache
-from papersum.cli.common import BaseUrlOpt, InputsArg, QuietOpt, SkipBadOpt, say, user_errors
-from papersum.cli.run import _check_inputs as check_inputs
-from papersum.config import load_settings
-from papersum.errors import PapersumError, UsageError
-from papersum.ingest import iter_papers
-from papersum.models import Paper
-from papersum.providers.base import ProviderError
+from papersum.batch.limits import MAX_FILE_BYTES, MAX_FILE_REQUESTS
+from papersum.cli.common import BaseUrlOpt, InputsArg, PromptOpt, QuietOpt, SkipBadOpt, say, user_errors
+from papersum.errors import PapersumError, ProviderError, UsageError
 
-# The openai SDK and the provider are imported inside the commands: they are slow to import and
-# every other papersum command would pay for them at start-up.
+# The cache, the openai SDK and the provider are imported inside the commands: they are slow to
+# import and every other papersum command would pay for them at start-up.
 
 batch_app = typer.Typer(
     help="Large jobs through batch engines: prepare request files, submit them to the OpenAI Batch API "
@@ -52,6 +44,7 @@ def prepare(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=1, help="Bytes per file (API limit 200 MB).")
     ] = MAX_FILE_BYTES,
+    prompt: PromptOpt = None,
     skip_bad: SkipBadOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -69,18 +62,25 @@ def prepare(
     """
     from papersum.batch.prepare import prepare_batch
     from papersum.batch.target import batch_provider
+    from papersum.cache import ResultCache
+    from papersum.cli.run import _check_inputs as check_inputs
+    from papersum.config import load_settings
+    from papersum.ingest import iter_papers
+    from papersum.models import Paper
 
     if max_requests > MAX_FILE_REQUESTS or max_bytes > MAX_FILE_BYTES:
         raise UsageError(f"file limits cannot exceed the API's {MAX_FILE_REQUESTS:,} requests / 200 MB")
     if "-" in inputs:
         raise UsageError("batch prepare reads its inputs twice (check, then write): save stdin to a file")
-    settings = load_settings(provider="openai", model=model, base_url=base_url)
+    settings = load_settings(provider="openai", model=model, base_url=base_url, prompt=prompt)
     check_inputs(inputs, skip_bad, quiet)
     papers = (item for item in iter_papers(inputs) if isinstance(item, Paper))
     try:
         provider = batch_provider(model, settings.base_url, settings)
     except ProviderError as exc:
         raise _provider_failure(exc) from None
+    if settings.base_url:
+        provider.inspect_server()  # a small model gets requests that fit (the compact schema)
     with provider, ResultCache.open(settings.cache_dir) as cache:
         report = prepare_batch(
             papers,
@@ -115,6 +115,7 @@ def submit(directory: DirArg, base_url: BaseUrlOpt = None) -> None:
         papersum batch submit batch/
     """
     from papersum.batch.remote import submit as submit_files
+    from papersum.batch.state import load_state
     from papersum.providers.openai_batch import OpenAIBatchClient
 
     state = load_state(directory, base_url or "default")
@@ -139,6 +140,7 @@ def status(directory: DirArg, base_url: BaseUrlOpt = None) -> None:
         papersum batch status batch/
     """
     from papersum.batch.remote import refresh
+    from papersum.batch.state import load_state
     from papersum.providers.openai_batch import OpenAIBatchClient
 
     state = load_state(directory, base_url or "default")
@@ -165,6 +167,7 @@ def collect(directory: DirArg, base_url: BaseUrlOpt = None) -> None:
         papersum batch collect batch/ && papersum batch ingest batch/results/*.jsonl
     """
     from papersum.batch.remote import collect as collect_results
+    from papersum.batch.state import load_state
     from papersum.providers.openai_batch import OpenAIBatchClient
 
     state = load_state(directory, base_url or "default")
@@ -202,6 +205,9 @@ def ingest(
         papersum batch ingest batch/results/requests-0001.output.jsonl
     """
     from papersum.batch.ingest import ingest_results
+    from papersum.batch.manifest import find_batch_dir, load_failed, load_manifest, save_failed
+    from papersum.cache import ResultCache
+    from papersum.config import load_settings
     from papersum.pricing import load_price_table
 
     missing = [str(path) for path in results if not path.is_file()]

@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from papersum.cache import ResultCache
 from papersum.cli.common import say, user_errors
-from papersum.config import load_settings
 
 cache_app = typer.Typer(help="Inspect or clear the result cache.", no_args_is_help=True)
 
@@ -22,6 +20,9 @@ def stats() -> None:
 
         papersum cache stats
     """
+    from papersum.cache import ResultCache
+    from papersum.config import load_settings
+
     with ResultCache.open(load_settings().cache_dir) as cache:
         info = cache.stats()
     typer.echo(
@@ -40,6 +41,9 @@ def clear(
 
         papersum cache clear --yes
     """
+    from papersum.cache import ResultCache
+    from papersum.config import load_settings
+
     settings = load_settings()
     if not yes and not typer.confirm(f"Delete all cached results in {settings.cache_dir}?"):
         raise typer.Exit(1)
@@ -56,4 +60,6 @@ def path() -> None:
 
         papersum cache path
     """
+    from papersum.config import load_settings
+
     typer.echo(str(load_settings().cache_dir))

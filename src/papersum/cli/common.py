@@ -1,4 +1,8 @@
-"""Shared CLI plumbing: user-facing errors, stderr console, progress, output files."""
+"""Shared CLI plumbing: user-facing errors, stderr console, progress, output files.
+
+Light on purpose (typer and the standard library): every command module imports it, and
+`papersum --help` should not pay for rich, pydantic or the providers.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +12,29 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from papersum.errors import PapersumError
-from papersum.providers.base import ProviderError
+from papersum.errors import PapersumError, ProviderError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-# Logs and progress go to stderr; stdout carries data only when asked (`--out -`).
-err_console = Console(stderr=True, highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ or None)
+
+@functools.cache
+def err_console() -> Console:
+    """Logs and progress go to stderr; stdout carries data only when asked (`--out -`)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ or None)
 
 
 def say(message: str) -> None:
-    err_console.print(message, markup=False)
+    err_console().print(message, markup=False)
 
 
 def announce_sources(inputs: list[str], quiet: bool) -> None:
@@ -49,13 +58,13 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except PapersumError as exc:
-            err_console.print(f"papersum: error: {exc}", markup=False, highlight=False)
+            err_console().print(f"papersum: error: {exc}", markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None
         except ProviderError as exc:  # the backend cannot work at all (auth, server gone)
-            err_console.print(f"papersum: error: {exc}", markup=False, highlight=False)
+            err_console().print(f"papersum: error: {exc}", markup=False, highlight=False)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            err_console.print(
+            err_console().print(
                 "papersum: interrupted; finished results are cached, re-run to resume", markup=False
             )
             raise typer.Exit(130) from None
@@ -69,8 +78,10 @@ def progress_bar(description: str, total: int | None, enabled: bool = True) -> I
     if not enabled or not sys.stderr.isatty() or total == 0:
         yield lambda: None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
-    with Progress(*columns, console=err_console, transient=True) as progress:
+    with Progress(*columns, console=err_console(), transient=True) as progress:
         task = progress.add_task(description, total=total)
         yield lambda: progress.advance(task)
 
@@ -94,7 +105,8 @@ def open_output(path: str) -> Iterator[Any]:
 InputsArg = Annotated[
     list[str],
     typer.Argument(
-        help="Paper files or directories (listing .txt, .jsonl, .csv, .json, arXiv .xml), - for stdin, "
+        help="Paper files or directories (listing .txt, .jsonl, .csv, .json, arXiv .xml/.rss, BibTeX .bib, "
+        ".ris, Zotero CSV, the Kaggle arXiv snapshot; detected by content), - for stdin, "
         "or sources: arxiv:cs.CL+cs.LG, hf:2026-08-21, hf: (today), arxiv-query:QUERY."
     ),
 ]
@@ -114,7 +126,13 @@ SkipBadOpt = Annotated[
     bool, typer.Option("--skip-bad", help="Process the good records and list the bad ones.")
 ]
 ConcurrencyOpt = Annotated[
-    int | None, typer.Option("--concurrency", "-j", min=1, help="Parallel provider requests.")
+    str | None,
+    typer.Option(
+        "--concurrency",
+        "-j",
+        help="Parallel LLM requests, or worker processes for the offline engine: N or auto "
+        "(4 requests, one worker per CPU core).",
+    ),
 ]
 MaxCostOpt = Annotated[
     float | None,
@@ -125,6 +143,14 @@ FallbackOpt = Annotated[
 ]
 PricesOpt = Annotated[
     Path | None, typer.Option("--prices", help="JSON price file merged over the built-in price table.")
+]
+PromptOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prompt",
+        help="LLM prompt template: summarize (the latest: refine the offline draft) or summarize@1 "
+        "(env PAPERSUM_PROMPT).",
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]

@@ -5,21 +5,50 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
-from papersum.cli.common import FormatOpt, GroupByOpt, TitleOpt, TopOpt, open_output, say, user_errors
-from papersum.curate import Curation, SeenStore, curate
-from papersum.digest import DEFAULT_TITLE, build_digest
+from papersum.cli.common import (
+    BaseUrlOpt,
+    FormatOpt,
+    GroupByOpt,
+    MaxCostOpt,
+    ModelOpt,
+    NoCacheOpt,
+    PricesOpt,
+    ProviderOpt,
+    TitleOpt,
+    TopOpt,
+    open_output,
+    say,
+    user_errors,
+)
+from papersum.cli.relevance import (
+    InterestsOpt,
+    LibraryOpt,
+    MinScoreOpt,
+    ReaderOpt,
+    RelevanceFlags,
+    RerankBatchOpt,
+    RerankOpt,
+    RerankRequest,
+    RerankTopOpt,
+    order_by_relevance,
+)
 from papersum.errors import InputError, UsageError
-from papersum.models import Annotation, Digest
-from papersum.render import extension, parse_formats, render
+
+# Models, curation and renderers are imported inside the functions (start-up time of every command).
+if TYPE_CHECKING:
+    from papersum.models import Annotation, Digest
 
 
 def read_annotations(path: Path) -> Iterator[Annotation]:
     """Annotations JSONL as written by `papersum summarize`; a bad line is an InputError."""
+    from pydantic import ValidationError
+
+    from papersum.models import Annotation
+
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -56,6 +85,8 @@ def parse_day(value: str | None, option: str) -> date | None:
 
 def write_digest(built: Digest, formats: list[str], out: str) -> list[Path]:
     """Render each format to `out` (file, directory, or - for stdout); returns the files written."""
+    from papersum.render import extension, render
+
     if out == "-":
         for name in formats:
             with open_output("-") as handle:
@@ -109,17 +140,36 @@ def digest(
         typer.Option("--new-only", help="Skip papers that were in an earlier digest written to a file."),
     ] = False,
     day: Annotated[str | None, typer.Option("--date", help="Digest date (default: today).")] = None,
+    library: LibraryOpt = None,
+    interests: InterestsOpt = None,
+    reader: ReaderOpt = None,
+    min_score: MinScoreOpt = None,
+    rerank: RerankOpt = None,
+    rerank_top: RerankTopOpt = 30,
+    rerank_batch: RerankBatchOpt = 10,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    max_cost: MaxCostOpt = None,
+    prices: PricesOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Curate and render a digest from annotations.
 
-    Papers are ranked by relevance when present, else by --include keyword matches, else
-    kept in input order; --top keeps the best N per group. Papers written to a digest file are
-    remembered in the cache dir, so --new-only can skip them next time.
+    With --library, --interests or --reader the papers are ranked for that reader (as
+    `papersum rank` does) and each shows why it was picked; otherwise they are ordered by the
+    relevance they carry, else by --include keyword matches, else kept in input order. --top keeps
+    the best N per group. Papers written to a digest file are remembered in the data dir, so
+    --new-only can skip them next time.
 
     Example:
 
         papersum digest annotations.jsonl --format html,md,rss --include "graph" --top 5 --out out/
     """
+    from papersum.curate import Curation, SeenStore, curate
+    from papersum.digest import DEFAULT_TITLE, build_digest
+    from papersum.render import parse_formats
+
     formats = parse_formats(fmt)
     intro_text = read_intro(intro)
     store = SeenStore.open() if out != "-" or new_only else None
@@ -131,9 +181,17 @@ def digest(
     )
     result = curate(read_annotations(annotations), curation)
     dropped = "; ".join(f"{count} {reason}" for reason, count in sorted(result.dropped.items()))
-    say(f"Ranked {len(result.kept)} papers by {result.scoring}" + (f"; dropped {dropped}" if dropped else ""))
+    relevance = RelevanceFlags(
+        library, interests, reader, tuple(include or ()), min_score, rerank,
+        RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache),
+    )  # fmt: skip
+    kept = order_by_relevance(result.kept, relevance, quiet=False)
+    if kept is result.kept:
+        say(f"Ranked {len(kept)} papers by {result.scoring}" + (f"; dropped {dropped}" if dropped else ""))
+    elif dropped:
+        say(f"Dropped before ranking: {dropped}")
     built = build_digest(
-        result.kept,
+        kept,
         group_by=group_by,
         top=top,
         title=title or DEFAULT_TITLE,

@@ -9,10 +9,9 @@ import typer
 
 from papersum.cli.common import InputsArg, SkipBadOpt, announce_sources, open_output, say, user_errors
 from papersum.errors import UsageError
-from papersum.estimate import DEFAULT_EXPECTED_OUTPUT_TOKENS, estimate_run
-from papersum.ingest import read_papers
-from papersum.pricing import PriceTableError, load_price_table
-from papersum.prompts import PromptError, load_prompt
+
+# Shown in --help; papersum.estimate (tiktoken, the request builder) is imported by the command only.
+EXPECTED_OUTPUT_TOKENS = 180
 
 
 def _money(value: float | None) -> str:
@@ -30,7 +29,7 @@ def estimate(
     ] = None,
     output_tokens: Annotated[
         int, typer.Option("--output-tokens", min=1, help="Expected output tokens per paper.")
-    ] = DEFAULT_EXPECTED_OUTPUT_TOKENS,
+    ] = EXPECTED_OUTPUT_TOKENS,
     max_tokens: Annotated[int, typer.Option("--max-tokens", min=1, help="Output cap per paper.")] = 400,
     prompt: Annotated[
         str, typer.Option("--prompt", help="Prompt template id (id or id@version).")
@@ -46,18 +45,28 @@ def estimate(
 
         papersum estimate seeds/ --model gpt-4o-mini
     """
+    from papersum.estimate import estimate_run
+    from papersum.ingest import read_papers
+    from papersum.pricing import PriceTableError, load_price_table
+    from papersum.prompts import PromptError, load_prompt
+
     try:
         table = load_price_table(prices)
         template = load_prompt(prompt)
     except (PriceTableError, PromptError) as exc:
         raise UsageError(str(exc)) from None
     announce_sources(inputs, quiet=False)
-    papers = read_papers(inputs, skip_bad=skip_bad).papers
+    ingested = read_papers(inputs, skip_bad=skip_bad)
+    for empty in ingested.empty:
+        say(str(empty))
+    papers = ingested.papers
     result = estimate_run(
         papers, model, template, table, expected_output_tokens=output_tokens, max_tokens=max_tokens
     )
     say(f"{result.papers} papers, model {result.model} (tokenizer {result.encoding}), prompt {template.hash}")
     say(f"  input tokens:   {result.input_tokens:,}")
+    if result.draft_tokens:
+        say(f"    of which the offline draft shown to the model: {result.draft_tokens:,}")
     say(
         f"  output tokens:  ~{result.expected_output_tokens:,} expected, "
         f"{result.max_output_tokens:,} if every answer hits max_tokens"

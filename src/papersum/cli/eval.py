@@ -14,11 +14,12 @@ from papersum.cli.common import (
     ConcurrencyOpt,
     ModelOpt,
     NoCacheOpt,
+    PromptOpt,
     ProviderOpt,
     QuietOpt,
     user_errors,
 )
-from papersum.evals.suites import SUITES
+from papersum.evals.specs import SUITES
 
 eval_app = typer.Typer(
     name="eval",
@@ -32,6 +33,12 @@ eval_app = typer.Typer(
 
 LimitOpt = Annotated[
     int | None, typer.Option("--limit", "-n", min=1, help="Only the first N papers of the suite.")
+]
+SkipOpt = Annotated[
+    int,
+    typer.Option(
+        "--skip", min=0, help="Start after the first N papers (held-out slices: --skip 40 --limit 40)."
+    ),
 ]
 OutOpt = Annotated[
     Path | None,
@@ -93,7 +100,9 @@ def run_suite_command(
     limit: int | None,
     out: Path | None,
     data_dir: Path | None,
-    concurrency: int | None,
+    concurrency: str | None,
+    prompt: str | None = None,
+    skip: int = 0,
     repeat: bool,
     plots: bool,
     no_cache: bool,
@@ -110,7 +119,12 @@ def run_suite_command(
 
     _require_eval_extras(plots)
     settings = load_settings(
-        provider=provider, model=model, base_url=base_url, concurrency=concurrency, no_cache=no_cache or None
+        provider=provider,
+        model=model,
+        base_url=base_url,
+        concurrency=concurrency,
+        no_cache=no_cache or None,
+        prompt=prompt,
     )
     name = settings.provider
     if name is None:
@@ -123,6 +137,8 @@ def run_suite_command(
             "--provider": name,
             "--model": settings.model,
             "--base-url": settings.base_url,
+            "--prompt": settings.prompt if name != "offline" else None,
+            "--skip": skip or None,
             "--limit": limit,
             "--out": out,
             "--data-dir": data_dir,
@@ -131,7 +147,7 @@ def run_suite_command(
             "--no-cache": settings.no_cache,
         },
     )
-    total = len(load_suite(suite, data_dir=data_dir, limit=limit)) * (2 if repeat else 1)
+    total = len(load_suite(suite, data_dir=data_dir, limit=limit, skip=skip)) * (2 if repeat else 1)
     cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
     try:
         with (
@@ -147,6 +163,7 @@ def run_suite_command(
                 command=command,
                 data_dir=data_dir,
                 limit=limit,
+                skip=skip,
                 out_dir=out,
                 concurrency=settings.concurrency,
                 on_result=lambda _annotation: tick(),
@@ -176,9 +193,11 @@ def _suite_command(suite: str) -> Callable[..., None]:
         model: ModelOpt = None,
         base_url: BaseUrlOpt = None,
         limit: LimitOpt = None,
+        skip: SkipOpt = 0,
         out: OutOpt = None,
         data_dir: DataDirOpt = None,
         concurrency: ConcurrencyOpt = None,
+        prompt: PromptOpt = None,
         repeat: RepeatOpt = False,
         plots: PlotsOpt = True,
         no_cache: NoCacheOpt = False,
@@ -193,6 +212,8 @@ def _suite_command(suite: str) -> Callable[..., None]:
             out=out,
             data_dir=data_dir,
             concurrency=concurrency,
+            prompt=prompt,
+            skip=skip,
             repeat=repeat,
             plots=plots,
             no_cache=no_cache,
@@ -263,3 +284,70 @@ def table(
     from papersum.evals.report import load_report, results_table
 
     typer.echo(results_table([load_report(run) for run in runs]), nl=False)
+
+
+RELEVANCE_DATA = "relevance_acmcr_dev"
+
+
+def _relevance_data(data: Path | None) -> Path:
+    """--data, else $PAPERSUM_EVAL_DATA/relevance_acmcr_dev, else ../shared/evaldata/relevance_acmcr_dev."""
+    import os
+
+    from papersum.errors import UsageError
+
+    if data is not None:
+        return data
+    candidates = [
+        Path(os.environ[name]) / RELEVANCE_DATA for name in ("PAPERSUM_EVAL_DATA",) if name in os.environ
+    ]
+    candidates.append(Path("..") / "shared" / "evaldata" / RELEVANCE_DATA)
+    for candidate in candidates:
+        if (candidate / "readers.jsonl").is_file():
+            return candidate
+    raise UsageError(f"no relevance data found: pass --data DIR (the {RELEVANCE_DATA} folder)")
+
+
+@eval_app.command(
+    "relevance",
+    help=(
+        "Rank a shared feed for every reader of a relevance dev set by library, library + interests and "
+        "one feedback round; nDCG@10, R@20, R@50, MAP, MRR beside reference rankers. Writes report.md and "
+        "report.json.\n\n"
+        "Example: papersum eval relevance --data ../shared/evaldata/relevance_acmcr_dev"
+    ),
+)
+@user_errors
+def relevance(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            "--data-dir",
+            help="The data folder (feed.jsonl, readers.jsonl, libraries/). "
+            "Default: $PAPERSUM_EVAL_DATA/relevance_acmcr_dev, ../shared/evaldata/relevance_acmcr_dev.",
+        ),
+    ] = None,
+    out: OutOpt = None,
+    variants: Annotated[
+        bool, typer.Option("--variants/--no-variants", help="Also measure the ranker's variants.")
+    ] = True,
+    quiet: QuietOpt = False,
+) -> None:
+    """Relevance ranking quality on a reader dev set."""
+    import json
+    from datetime import UTC, datetime
+
+    from papersum.cli.common import say
+    from papersum.rank.eval_report import headline_lines, render_markdown, run_relevance_eval
+
+    directory = _relevance_data(data)
+    command = _command_line("relevance", {"--data": directory, "--no-variants": not variants})
+    report = run_relevance_eval(directory, command, variants=variants)
+    target = out or Path("evals") / "runs" / f"relevance-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "report.md").write_text(render_markdown(report), encoding="utf-8")
+    (target / "report.json").write_text(json.dumps(report.to_json(), indent=1) + "\n", encoding="utf-8")
+    if not quiet:
+        for line in headline_lines(report):
+            say(line)
+        say(f"Wrote {target / 'report.md'} and {target / 'report.json'}")

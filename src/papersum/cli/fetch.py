@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from papersum.cli.common import QuietOpt, say, user_errors
-from papersum.config import load_settings
-from papersum.datadir import atomic_write_text
-from papersum.errors import UsageError
-from papersum.models import Paper
-from papersum.sources import FetchResult, fetch_source, make_client
-from papersum.sources.specs import (
-    DEFAULT_QUERY_MAX,
-    ArxivFeedSpec,
-    ArxivQuerySpec,
-    HfSpec,
-    SourceSpec,
-    check_categories,
-)
+from papersum.errors import PapersumError, UsageError
+
+# Models, settings and the HTTP client are imported inside the commands (start-up time).
+if TYPE_CHECKING:
+    from papersum.models import Paper
+    from papersum.sources import FetchResult
+    from papersum.sources.specs import SourceSpec
 
 fetch_app = typer.Typer(
     help="Fetch today's papers from arXiv or Hugging Face into papers JSONL.\n\n"
@@ -43,6 +37,8 @@ def paper_line(paper: Paper) -> str:
 
 def _write(result: FetchResult, out: str | None, default_name: str, quiet: bool) -> None:
     """All papers at once, after the fetch succeeded: a failed fetch leaves no file behind."""
+    from papersum.datadir import atomic_write_text
+
     text = "".join(paper_line(paper) + "\n" for paper in result.papers)
     if not quiet:
         say(result.message)
@@ -52,7 +48,10 @@ def _write(result: FetchResult, out: str | None, default_name: str, quiet: bool)
         typer.echo(text, nl=False)
         return
     target = Path(out or default_name)
-    atomic_write_text(target, text)
+    try:
+        atomic_write_text(target, text)
+    except OSError as exc:
+        raise PapersumError(f"{target}: cannot write ({exc.strerror or exc})") from None
     if not quiet:
         say(f"Wrote {len(result.papers)} papers to {target}")
 
@@ -60,6 +59,9 @@ def _write(result: FetchResult, out: str | None, default_name: str, quiet: bool)
 def _fetch(
     spec: SourceSpec, refresh: bool, *, include_replacements: bool = False, cross_lists: bool = True
 ) -> FetchResult:
+    from papersum.config import load_settings
+    from papersum.sources import fetch_source, make_client
+
     settings = load_settings()
     client = make_client(settings, refresh=refresh)
     return fetch_source(
@@ -106,6 +108,8 @@ def arxiv(
 
         papersum fetch arxiv --query 'cat:cs.CL AND abs:retrieval' --since 2026-08-01 --max 200
     """
+    from papersum.sources.specs import DEFAULT_QUERY_MAX, ArxivFeedSpec, ArxivQuerySpec, check_categories
+
     today = date.today().isoformat()
     if query is not None:
         if categories:
@@ -142,6 +146,8 @@ def hf(
 
         papersum fetch hf --date 2026-08-21 --out hf.jsonl
     """
+    from papersum.sources.specs import HfSpec
+
     spec = HfSpec(day.date() if day else None)
     result = _fetch(spec, refresh)
-    _write(result, out, f"hf-{(spec.day or date.today()).isoformat()}.jsonl", quiet)
+    _write(result, out, f"hf-{(spec.day or datetime.now(UTC).date()).isoformat()}.jsonl", quiet)

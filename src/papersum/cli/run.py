@@ -5,15 +5,14 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from papersum.cache import ResultCache
 from papersum.cli.common import (
     BaseUrlOpt,
     ConcurrencyOpt,
@@ -25,6 +24,7 @@ from papersum.cli.common import (
     ModelOpt,
     NoCacheOpt,
     PricesOpt,
+    PromptOpt,
     ProviderOpt,
     QuietOpt,
     SkipBadOpt,
@@ -36,20 +36,35 @@ from papersum.cli.common import (
     say,
     user_errors,
 )
-from papersum.config import Settings, load_settings
-from papersum.digest import DEFAULT_TITLE, build_digest
+from papersum.cli.relevance import (
+    ExcludeOpt,
+    IncludeOpt,
+    InterestsOpt,
+    LibraryOpt,
+    MinScoreOpt,
+    ReaderOpt,
+    RelevanceFlags,
+    RerankBatchOpt,
+    RerankOpt,
+    RerankRequest,
+    RerankTopOpt,
+    order_by_relevance,
+)
 from papersum.errors import BadInputError, InputError, PapersumError
-from papersum.ingest import Duplicate, iter_papers
-from papersum.models import Annotation
-from papersum.pipeline import RunStats, summarize_papers
-from papersum.providers.base import Provider
-from papersum.providers.registry import build_provider, default_provider
-from papersum.render import extension, parse_formats, render
-from papersum.render.jsonl import annotation_line
+
+# The pipeline, cache, providers and renderers are imported inside the commands, so that
+# `papersum --help` and every other command do not pay for them at start-up.
+if TYPE_CHECKING:
+    from papersum.config import Settings
+    from papersum.models import Annotation, Paper
+    from papersum.pipeline import RunStats
+    from papersum.providers.base import Provider
 
 
 @contextmanager
 def _provider(settings: Settings, quiet: bool) -> Iterator[Provider]:
+    from papersum.providers.registry import build_provider, default_provider
+
     name = settings.provider
     if name is None:
         name, why = default_provider(settings.base_url)
@@ -60,27 +75,48 @@ def _provider(settings: Settings, quiet: bool) -> Iterator[Provider]:
         yield provider
 
 
-def _check_inputs(inputs: list[str], skip_bad: bool, quiet: bool) -> int:
-    """A first streaming pass: report bad input before any money is spent, keeping nothing in memory.
+# The first pass keeps up to this many items (~25 MB of papers), so the second pass over a corpus of
+# that size replays them instead of reading and normalising every file again; past it, memory stays
+# flat: the items are dropped and the files are read again.
+REPLAY_LIMIT = 10_000
+FLUSH_EVERY_S = 0.5
 
-    Returns how many items (papers and bad records) the second pass will yield.
+
+def _check_inputs(
+    inputs: list[str], skip_bad: bool, quiet: bool, *, keep: int = 0
+) -> tuple[int, list[Paper | InputError] | None]:
+    """A first streaming pass: report bad input before any money is spent.
+
+    Returns how many items (papers and bad records) the second pass will yield, and the items
+    themselves when there are at most `keep` of them (else None: read the inputs again).
     """
+    from papersum.ingest import Duplicate, EmptyInput, iter_papers
+
     errors: list[InputError] = []
+    kept: list[Paper | InputError] | None = [] if keep else None
     count = 0
     for item in iter_papers(inputs):
         if isinstance(item, Duplicate):
             if not quiet:
                 say(f"duplicate dropped: {item.dropped_id} ({item.source}) same paper as {item.kept_id}")
             continue
+        if isinstance(item, EmptyInput):
+            if not quiet:
+                say(str(item))
+            continue
         count += 1
         if isinstance(item, InputError):
             errors.append(item)
+        if kept is not None:
+            kept.append(item)
+            if count > keep:
+                kept = None
     if errors and not skip_bad:
         raise BadInputError(errors, count - len(errors))
     if not quiet:
         for error in errors:
             say(f"skipped bad record: {error}")
-    return count
+    return count, kept
 
 
 def _spool_stdin(inputs: list[str], spool_dir: Path) -> list[str]:
@@ -116,24 +152,46 @@ def annotate_inputs(
     quiet: bool,
     stats: RunStats,
 ) -> Iterator[Annotation]:
+    from papersum.ingest import iter_papers
+    from papersum.models import Paper
+
     with tempfile.TemporaryDirectory(prefix="papersum-") as spool:
         inputs = _spool_stdin(inputs, Path(spool))
-        total = _check_inputs(inputs, skip_bad, quiet)
-        papers = (item for item in iter_papers(inputs) if not isinstance(item, Duplicate))
-        cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
-        try:
-            with (
-                _provider(settings, quiet) as provider,
-                progress_bar("Summarising", total, not quiet) as tick,
+        total, kept = _check_inputs(inputs, skip_bad, quiet, keep=REPLAY_LIMIT)
+        papers: Iterable[Paper | InputError] = (
+            kept
+            if kept is not None
+            else (item for item in iter_papers(inputs) if isinstance(item, Paper | InputError))
+        )
+        yield from summarise_stream(papers, settings, quiet=quiet, stats=stats, total=total)
+
+
+def summarise_stream(
+    papers: Iterable[Paper | InputError],
+    settings: Settings,
+    *,
+    quiet: bool,
+    stats: RunStats,
+    total: int | None,
+) -> Iterator[Annotation]:
+    """Papers through the cached pipeline with the configured provider, a progress bar on a terminal."""
+    from papersum.cache import ResultCache
+    from papersum.pipeline import summarize_papers
+
+    cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
+    try:
+        with (
+            _provider(settings, quiet) as provider,
+            progress_bar("Summarising", total, not quiet) as tick,
+        ):
+            for annotation in summarize_papers(
+                papers, provider, cache, concurrency=settings.concurrency, stats=stats
             ):
-                for annotation in summarize_papers(
-                    papers, provider, cache, concurrency=settings.concurrency, stats=stats
-                ):
-                    tick()
-                    yield annotation
-        finally:
-            if cache is not None:
-                cache.close()
+                tick()
+                yield annotation
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def provider_flags(arguments: dict[str, Any]) -> dict[str, Any]:
@@ -147,6 +205,7 @@ def provider_flags(arguments: dict[str, Any]) -> dict[str, Any]:
         "max_cost": arguments["max_cost"],
         "fallback": arguments["fallback"],
         "prices_file": arguments["prices"],
+        "prompt": arguments["prompt"],
     }
 
 
@@ -161,6 +220,7 @@ def summarize(
     max_cost: MaxCostOpt = None,
     fallback: FallbackOpt = None,
     prices: PricesOpt = None,
+    prompt: PromptOpt = None,
     skip_bad: SkipBadOpt = False,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -171,13 +231,22 @@ def summarize(
 
         papersum summarize seeds/ --out annotations.jsonl --provider offline
     """
+    from papersum.config import load_settings
+    from papersum.pipeline import RunStats
+    from papersum.render.jsonl import annotation_line
+
     settings = load_settings(**provider_flags(locals()))
     stats = RunStats()
     announce_sources(inputs, quiet)
     with open_output(out) as handle:
+        flushed = time.monotonic()
         for annotation in annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats):
             handle.write(annotation_line(annotation) + "\n")
-            handle.flush()
+            # A pipe gets each line at once; a file (its .partial shows progress) at most twice a
+            # second, as a flush per line costs a cached run ~10% of its time.
+            if out == "-" or time.monotonic() - flushed >= FLUSH_EVERY_S:
+                handle.flush()
+                flushed = time.monotonic()
     if not quiet:
         say(summary_line(stats))
         if out != "-":
@@ -202,21 +271,52 @@ def run(
     max_cost: MaxCostOpt = None,
     fallback: FallbackOpt = None,
     prices: PricesOpt = None,
+    prompt: PromptOpt = None,
     skip_bad: SkipBadOpt = False,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
+    library: LibraryOpt = None,
+    interests: InterestsOpt = None,
+    reader: ReaderOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    min_score: MinScoreOpt = None,
+    rerank: RerankOpt = None,
+    rerank_top: RerankTopOpt = 30,
+    rerank_batch: RerankBatchOpt = 10,
 ) -> None:
     """Summarise papers, then write the digest (out/digest.md, out/digest.jsonl, ...).
 
+    With --library, --interests or --reader the digest is ordered for that reader (as
+    `papersum rank` does) and each paper says why it was picked.
+
     Example:
 
-        papersum run seeds/ --out-dir out
+        papersum run seeds/ --out-dir out --interests "retrieval, agents" --min-score 0.5
     """
+    from datetime import date
+
+    from papersum.config import load_settings
+    from papersum.digest import DEFAULT_TITLE, build_digest
+    from papersum.pipeline import RunStats
+    from papersum.render import extension, parse_formats, render
+
     formats = parse_formats(fmt)
     settings = load_settings(**provider_flags(locals()))
     stats = RunStats()
     announce_sources(inputs, quiet)
     annotations = list(annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats))
+    if include or exclude:
+        from papersum.curate import Curation, curate
+
+        annotations = curate(
+            annotations, Curation(include=tuple(include or ()), exclude=tuple(exclude or ()))
+        ).kept
+    relevance = RelevanceFlags(
+        library, interests, reader, tuple(include or ()), min_score, rerank,
+        RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache),
+    )  # fmt: skip
+    annotations = order_by_relevance(annotations, relevance, quiet)
     digest = build_digest(
         annotations, group_by=group_by, top=top, title=title or DEFAULT_TITLE, day=date.today()
     )

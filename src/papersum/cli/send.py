@@ -10,7 +10,10 @@ import typer
 
 from papersum.cli.common import open_output, say, user_errors
 from papersum.errors import UsageError
-from papersum.send import PASSWORD_ENV, SmtpSettings, build_message, send_message
+
+# papersum.send (smtplib, email, ssl) is imported by the command only. The variable is named
+# here for --help; tests check it is papersum.send.PASSWORD_ENV.
+PASSWORD_VARIABLE = "PAPERSUM_SMTP_PASSWORD"
 
 
 @user_errors
@@ -41,7 +44,9 @@ def send(
     user: Annotated[
         str | None,
         typer.Option(
-            "--user", envvar="PAPERSUM_SMTP_USER", help=f"Login name; the password comes from {PASSWORD_ENV}."
+            "--user",
+            envvar="PAPERSUM_SMTP_USER",
+            help=f"Login name; the password comes from {PASSWORD_VARIABLE}.",
         ),
     ] = None,
     cafile: Annotated[
@@ -60,6 +65,8 @@ def send(
         PAPERSUM_SMTP_PASSWORD=... papersum send out/digest.html --to team@example.org \\
             --smtp-host smtp.example.org --starttls --user digest-bot
     """
+    from papersum.send import PASSWORD_ENV, SmtpSettings, build_message, send_message
+
     try:
         markup = digest_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

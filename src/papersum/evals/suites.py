@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
 from papersum.errors import PapersumError
+from papersum.evals.specs import SCIERC_TYPES, SUITES, SuiteSpec
 from papersum.models import Paper
+
+__all__ = ["SCIERC_TYPES", "SUITES", "SuiteSpec"]  # and the names defined below
 
 DATA_DIR_ENV = "PAPERSUM_EVAL_DATA"
 
@@ -38,45 +40,6 @@ class Gold(BaseModel):
 class SuiteItem(BaseModel):
     paper: Paper
     gold: Gold
-
-
-@dataclass(frozen=True)
-class SuiteSpec:
-    name: str
-    filename: str
-    description: str
-    main_metric: str
-
-
-# SciERC types our entity fields are scored against.
-SCIERC_TYPES = {"tasks": "Task", "methods": "Method", "datasets": "Material"}
-
-SUITES: dict[str, SuiteSpec] = {
-    spec.name: spec
-    for spec in (
-        SuiteSpec(
-            "scitldr", "scitldr_a_dev.jsonl", "SciTLDR-A dev: one-line TL;DRs vs gold TL;DRs", "rouge1"
-        ),
-        SuiteSpec(
-            "inspec", "inspec_dev.jsonl", "Inspec dev: keywords vs uncontrolled keyphrases", "f1_at_10"
-        ),
-        SuiteSpec(
-            "arxiv",
-            "arxiv_ml_abstracts_categories_dev.jsonl",
-            "arXiv ML dev: predicted categories vs author-assigned arXiv categories",
-            "top_in_categories",
-        ),
-        SuiteSpec(
-            "arxiv-all",
-            "arxiv_abstracts_categories_dev.jsonl",
-            "arXiv all-categories dev (~150 primaries): predicted vs author-assigned categories",
-            "top_in_categories",
-        ),
-        SuiteSpec(
-            "scierc", "scierc_dev.jsonl", "SciERC dev: tasks/methods/datasets vs Task/Method/Material", "f1"
-        ),
-    )
-}
 
 
 def _repo_data_dir() -> Path:
@@ -165,8 +128,10 @@ def parse_record(spec: SuiteSpec, record: dict[str, Any], where: str) -> SuiteIt
     return SuiteItem(paper=paper, gold=_gold(spec, record, where))
 
 
-def load_suite(name: str, *, data_dir: Path | None = None, limit: int | None = None) -> list[SuiteItem]:
-    """The first `limit` items (all when None) of a suite, in file order."""
+def load_suite(
+    name: str, *, data_dir: Path | None = None, limit: int | None = None, skip: int = 0
+) -> list[SuiteItem]:
+    """The first `limit` items (all when None) of a suite after the first `skip`, in file order."""
     if name not in SUITES:
         raise EvalDataError(f"unknown suite '{name}'; choose one of {', '.join(SUITES)}")
     spec = SUITES[name]
@@ -177,6 +142,9 @@ def load_suite(name: str, *, data_dir: Path | None = None, limit: int | None = N
             if limit is not None and len(items) >= limit:
                 break
             if not line.strip():
+                continue
+            if skip > 0:
+                skip -= 1
                 continue
             where = f"{path}:{number}"
             try:

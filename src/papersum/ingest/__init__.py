@@ -10,43 +10,23 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from papersum.errors import BadInputError, InputError, UsageError
-from papersum.ingest.arxiv_feed import looks_like_arxiv_feed, read_arxiv_feed
+from papersum.ingest.detect import FORMATS, HEAD_BYTES, SUFFIXES, InputFormat, detect_format, require_format
 from papersum.ingest.normalize import dedupe_key
-from papersum.ingest.readers import (
-    Reader,
-    read_arxiv_atom,
-    read_csv,
-    read_json,
-    read_jsonl,
-    read_seed_listing,
-)
-from papersum.ingest.records import RawRecord, record_to_paper
+from papersum.ingest.records import RawRecord, paper_or_error
 from papersum.models import Paper
 
-__all__ = ["Duplicate", "IngestResult", "detect_reader", "iter_papers", "read_papers", "resolve_inputs"]
-
-_BY_SUFFIX: dict[str, Reader] = {
-    ".jsonl": read_jsonl,
-    ".ndjson": read_jsonl,
-    ".csv": read_csv,
-    ".tsv": read_csv,
-    ".json": read_json,
-    ".xml": read_arxiv_atom,
-    ".atom": read_arxiv_atom,
-    ".rss": read_arxiv_feed,
-    ".txt": read_seed_listing,
-}
-FORMATS = {
-    "jsonl": read_jsonl,
-    "csv": read_csv,
-    "json": read_json,
-    "atom": read_arxiv_atom,
-    "arxiv-feed": read_arxiv_feed,
-    "listing": read_seed_listing,
-}
+__all__ = [
+    "FORMATS",
+    "Duplicate",
+    "EmptyInput",
+    "IngestResult",
+    "InputFormat",
+    "detect_format",
+    "iter_papers",
+    "read_papers",
+    "resolve_inputs",
+]
 
 
 @dataclass(frozen=True)
@@ -59,28 +39,24 @@ class Duplicate:
     key: str
 
 
+@dataclass(frozen=True)
+class EmptyInput:
+    """A file that holds no papers: said, then skipped (a blank file, an empty feed or export)."""
+
+    path: str
+    format: str | None  # the format it was read as; None for a blank file
+
+    def __str__(self) -> str:
+        what = f"no papers in this {self.format} file" if self.format else "the file is empty"
+        return f"{self.path}: {what}"
+
+
 @dataclass
 class IngestResult:
     papers: list[Paper] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
-
-
-def detect_reader(path: str, head: bytes) -> Reader:
-    """Pick the reader by extension, else by the first non-blank bytes."""
-    if looks_like_arxiv_feed(head):  # rss.arxiv.org output, whatever the file is called
-        return read_arxiv_feed
-    reader = _BY_SUFFIX.get(Path(path).suffix.lower())
-    if reader is not None:
-        return reader
-    start = head.lstrip()[:1]
-    if start == b"<":
-        return read_arxiv_atom
-    if start == b"[":
-        return read_json
-    if start == b"{":
-        return read_jsonl
-    return read_seed_listing
+    empty: list[EmptyInput] = field(default_factory=list)
 
 
 def resolve_inputs(inputs: Iterable[str]) -> list[str]:
@@ -95,10 +71,10 @@ def resolve_inputs(inputs: Iterable[str]) -> list[str]:
             found = sorted(
                 str(p)
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in _BY_SUFFIX and not p.name.startswith(".")
+                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
             )
             if not found:
-                raise UsageError(f"{item}: directory holds no paper files ({', '.join(sorted(_BY_SUFFIX))})")
+                raise UsageError(f"{item}: directory holds no paper files ({', '.join(sorted(SUFFIXES))})")
             paths.extend(found)
         elif path.is_file():
             paths.append(str(path))
@@ -122,57 +98,63 @@ def _read_bytes(path: str) -> bytes:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
 
 
-def _validation_error(record: RawRecord, exc: ValidationError) -> InputError:
-    first = exc.errors()[0]
-    field_name = ".".join(str(part) for part in first["loc"]) or None
-    return InputError(record.path, record.line, field_name, first["msg"])
-
-
 def _read_head(path: str) -> bytes:
+    """The first bytes, and at least the whole first line (up to 8 MiB): a snapshot record of a
+    paper with thousands of authors runs far past HEAD_BYTES, and is recognised by its first line."""
     try:
         with Path(path).open("rb") as handle:
-            return handle.read(512)
+            head = handle.read(HEAD_BYTES)
+            while b"\n" not in head and len(head) < 128 * HEAD_BYTES and (more := handle.read(HEAD_BYTES)):
+                head += more
+            return head
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
 
 
-def _records(path: str, name: str, input_format: str | None) -> Iterator[RawRecord | InputError]:
-    """A file's records. JSON Lines files are read line by line, so memory does not grow with
-    the file (whole-document formats such as JSON, CSV and Atom are read at once)."""
+def _items(fmt: InputFormat, path: str, name: str, data: bytes | None) -> Iterator[RawRecord | InputError]:
+    if fmt.line_reader is not None and data is None:
+        with Path(path).open("rb") as handle:
+            yield from fmt.line_reader(name, handle)
+    else:
+        yield from fmt.reader(name, _read_bytes(path) if data is None else data)
+
+
+def _records(path: str, name: str, input_format: str | None) -> Iterator[RawRecord | InputError | EmptyInput]:
+    """A file's records. Line formats (JSON Lines, the arXiv snapshot) are read line by line, so
+    memory does not grow with the file; whole-document formats (JSON, CSV, XML, BibTeX...) at once."""
     if _is_source(path):  # arxiv:cs.CL, hf:2026-08-21, ...: fetched, or today's cached answer
         from papersum.sources import source_records
 
-        yield from source_records(path)
+        yield from source_records(path)  # an empty answer was already said when it was fetched
         return
-    if path != "-":
-        reader = FORMATS[input_format] if input_format else detect_reader(path, _read_head(path))
-        if reader is read_jsonl:
-            with Path(path).open("rb") as handle:
-                yield from read_jsonl(name, handle)
-            return
-    data = _read_bytes(path)
-    reader = FORMATS[input_format] if input_format else detect_reader(path, data[:512])
-    yield from reader(name, data)
+    data = _read_bytes(path) if path == "-" else None
+    head = data[:HEAD_BYTES] if data is not None else _read_head(path)
+    if not head.strip():
+        yield EmptyInput(name, None)
+        return
+    fmt = FORMATS[input_format] if input_format else require_format(name, head)
+    empty = True
+    for item in _items(fmt, path, name, data):
+        empty = False
+        yield item
+    if empty:
+        yield EmptyInput(name, fmt.label)
 
 
 def iter_papers(
     inputs: Iterable[str], *, input_format: str | None = None
-) -> Iterator[Paper | InputError | Duplicate]:
-    """Stream every record of every input as a Paper, an InputError or a Duplicate, in input order."""
+) -> Iterator[Paper | InputError | Duplicate | EmptyInput]:
+    """Stream every record of every input, in input order: a Paper, an InputError (a bad record), a
+    Duplicate (dropped), or an EmptyInput (a recognised file without papers).
+
+    Raises UnrecognisedInputError for a file no format recognises."""
     seen: dict[str, str] = {}
     for path in resolve_inputs(inputs):
         name = "<stdin>" if path == "-" else path
         for item in _records(path, name, input_format):
-            if isinstance(item, InputError):
-                yield item
-                continue
-            try:
-                paper = record_to_paper(item)
-            except InputError as error:
-                yield error
-                continue
-            except ValidationError as exc:
-                yield _validation_error(item, exc)
+            paper = item if isinstance(item, InputError | EmptyInput) else paper_or_error(item)
+            if not isinstance(paper, Paper):
+                yield paper
                 continue
             key = dedupe_key(paper.id, paper.title)
             if key in seen:
@@ -192,6 +174,8 @@ def read_papers(
             result.papers.append(item)
         elif isinstance(item, InputError):
             result.errors.append(item)
+        elif isinstance(item, EmptyInput):
+            result.empty.append(item)
         else:
             result.duplicates.append(item)
     if result.errors and not skip_bad:

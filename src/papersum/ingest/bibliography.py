@@ -24,6 +24,7 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 
 from papersum.errors import InputError
 from papersum.ingest.normalize import clean_text, collapse_whitespace, decode_latex_accents
+from papersum.ingest.records import decode_utf8
 from papersum.models import arxiv_id_base
 
 __all__ = [
@@ -121,16 +122,6 @@ def detect_bibliography(path: str, head: bytes) -> BibParser | None:
 # --- shared field decoding ----------------------------------------------------------------------
 
 
-def _decode_utf8(path: str, data: bytes) -> tuple[str, InputError | None]:
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return data.decode("utf-8-sig", errors="replace"), InputError(
-            path, line, None, f"invalid UTF-8 at byte {exc.start}"
-        )
-
-
 def _bibtex_text(value: str) -> str:
     """A BibTeX field value as plain text: escapes, TeX dashes, HTML entities (ACM), LaTeX."""
     value = _BIBTEX_ESCAPE.sub(lambda m: m.group(1) or "\\", value)
@@ -225,7 +216,7 @@ def _bibtex_record(path: str, entry: model.Entry) -> BibRecord | InputError:
 
 def parse_bibtex(path: str, data: bytes) -> Iterator[BibRecord | InputError]:
     """BibTeX as Zotero, Better BibTeX, ACM DL, Google Scholar, JabRef and others export it."""
-    text, error = _decode_utf8(path, data)
+    text, error = decode_utf8(path, data)
     if error:
         yield error
     for parsed in parse_string(text).blocks:
@@ -262,7 +253,7 @@ def _first(value: object) -> str:
 
 def parse_ris(path: str, data: bytes) -> Iterator[BibRecord | InputError]:
     """RIS as Zotero, Mendeley, EndNote, Scopus and Web of Science export it."""
-    text, error = _decode_utf8(path, data)
+    text, error = decode_utf8(path, data)
     if error:
         yield error
     text = text.replace("\r\n", "\n")
@@ -307,7 +298,7 @@ def _date(value: str | None) -> date | None:
 
 def parse_zotero_csv(path: str, data: bytes) -> Iterator[BibRecord | InputError]:
     """Zotero's "Export Collection... > CSV" (one row per item, "Key","Item Type",... header)."""
-    text, error = _decode_utf8(path, data)
+    text, error = decode_utf8(path, data)
     if error:
         yield error
     reader = csv.DictReader(io.StringIO(text, newline=""))

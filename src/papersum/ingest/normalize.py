@@ -7,7 +7,6 @@ import unicodedata
 
 from papersum.models import arxiv_id_base
 
-_WS = re.compile(r"\s+")
 # Commands whose argument is the visible text: \emph{x} -> x.
 _TEXT_COMMANDS = re.compile(
     r"\\(?:emph|textbf|textit|texttt|textrm|textsc|textsf|mathrm|mathbf|mathit|mathcal|mathbb|"
@@ -40,7 +39,7 @@ _LETTER = re.compile(rf"\\({_LETTER_NAMES})(?![A-Za-z])(?:\{{\}}|\s(?=[a-z]))?")
 _GREEK = re.compile(
     r"\\(alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|"
     r"phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Pi|Sigma|Phi|Psi|Omega|ell|infty|times|cdot|leq|"
-    r"geq|approx|sim|to|rightarrow)\b"
+    r"geq|approx|sim|to|rightarrow)(?![A-Za-z])"
 )
 _GREEK_CHARS = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ",
@@ -64,7 +63,11 @@ _CONTROL = dict.fromkeys(
 
 
 def collapse_whitespace(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    r"""Same as `re.sub(r"\s+", " ", text).strip()` (str.split and re agree on whitespace), faster."""
+    # Printable text has no whitespace but " " (every other whitespace character is unprintable).
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text
+    return " ".join(text.split())
 
 
 def _compose_accent(match: re.Match[str]) -> str:
@@ -84,28 +87,39 @@ def decode_latex_accents(text: str) -> str:
     return _LETTER.sub(lambda m: _LETTERS[m.group(1)], _ACCENT.sub(_compose_accent, text))
 
 
+def _strip_commands(text: str) -> str:
+    text = _DROP_COMMANDS.sub("", text)
+    for _ in range(3):  # nested commands unwrap from the inside out
+        unwrapped = _OLD_FONT.sub(r"\1", _TEXT_COMMANDS.sub(r"\1", text))
+        if unwrapped == text:
+            break
+        text = unwrapped
+    text = decode_latex_accents(text)
+    text = _GREEK.sub(lambda m: _GREEK_CHARS[m.group(1)], text)
+    text = _FONT_WORD.sub("", text)
+    return _ANY_COMMAND.sub(r"\1", text)
+
+
 def strip_latex(text: str) -> str:
     """Turn stray LaTeX into plain text: `\\emph{x}` -> x, `$\\alpha$` -> α, drops citations."""
     if "\\" not in text and "$" not in text and "{" not in text:
         return text
-    text = _DROP_COMMANDS.sub("", text)
-    for _ in range(3):  # nested commands unwrap from the inside out
-        text = _TEXT_COMMANDS.sub(r"\1", text)
-        text = _OLD_FONT.sub(r"\1", text)
-    text = decode_latex_accents(text)
-    text = _GREEK.sub(lambda m: _GREEK_CHARS[m.group(1)], text)
-    text = _FONT_WORD.sub("", text)
-    text = _ANY_COMMAND.sub(r"\1", text)
-    text = _INLINE_MATH.sub(r"\1", text)
-    for escaped, plain in _ESCAPED.items():
-        text = text.replace(escaped, plain)
-    text = text.replace("~", " ").replace("\\\\", " ")
-    return _BRACES.sub("", text)
+    if "\\" in text:  # most abstracts have no commands; the regexes below only look for them
+        text = _strip_commands(text)
+    if "$" in text:
+        text = _INLINE_MATH.sub(r"\1", text)
+    if "\\" in text:
+        for escaped, plain in _ESCAPED.items():
+            text = text.replace(escaped, plain)
+        text = text.replace("\\\\", " ")
+    return _BRACES.sub("", text.replace("~", " "))
 
 
 def clean_text(text: str) -> str:
     """Normalise one title or abstract: Unicode NFC, no control characters, no LaTeX, single spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_CONTROL)
+    text = unicodedata.normalize("NFC", text)
+    if not text.isprintable():  # every character in _CONTROL is unprintable: most text skips this
+        text = text.translate(_CONTROL)
     return collapse_whitespace(strip_latex(text))
 
 

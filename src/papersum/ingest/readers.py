@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from papersum.errors import InputError
-from papersum.ingest.records import RawRecord
+from papersum.ingest.bibliography import BibParser, BibRecord, parse_bibtex, parse_ris, parse_zotero_csv
+from papersum.ingest.records import RawRecord, decode_utf8
 
 ReaderOutput = Iterator[RawRecord | InputError]
 Reader = Callable[[str, bytes], ReaderOutput]
@@ -26,21 +27,11 @@ _SEED_HEADER_MAX_CHARS = 60
 _SEED_TITLE_MAX_CHARS = 400
 
 
-def _decode(path: str, data: bytes) -> tuple[str, InputError | None]:
-    """Decode UTF-8; on bad bytes report the line and go on with replacement characters."""
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        error = InputError(path, line, None, f"invalid UTF-8 at byte {exc.start}")
-        return data.decode("utf-8-sig", errors="replace"), error
-
-
-def read_jsonl(path: str, data: bytes | Iterable[bytes]) -> ReaderOutput:
-    """JSON Lines: one object per line with at least `abstract`; `data` may be an open binary file."""
+def json_lines(path: str, data: bytes | Iterable[bytes]) -> Iterator[tuple[int, dict[str, Any]] | InputError]:
+    """(line number, object) for each non-blank line; `data` may be an open binary file."""
     lines = data.splitlines() if isinstance(data, bytes) else data
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
+        if not raw or raw.isspace():
             continue
         try:
             text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -55,15 +46,23 @@ def read_jsonl(path: str, data: bytes | Iterable[bytes]) -> ReaderOutput:
         if not isinstance(obj, dict):
             yield InputError(path, number, None, f"expected a JSON object, got {type(obj).__name__}")
             continue
-        yield RawRecord(path, number, obj)
+        yield number, obj
+
+
+def read_jsonl(path: str, data: bytes | Iterable[bytes]) -> ReaderOutput:
+    """JSON Lines: one object per line with at least `abstract`; `data` may be an open binary file."""
+    for item in json_lines(path, data):
+        yield item if isinstance(item, InputError) else RawRecord(path, *item)
 
 
 def read_csv(path: str, data: bytes) -> ReaderOutput:
     """CSV (or TSV) with a header row naming at least `abstract`."""
-    text, error = _decode(path, data)
+    text, error = decode_utf8(path, data)
     if error:
         yield error
-    dialect: type[csv.Dialect] = csv.excel_tab if path.endswith(".tsv") else csv.excel
+    header = text.split("\n", 1)[0]
+    tabbed = path.endswith(".tsv") or ("\t" in header and "," not in header)
+    dialect: type[csv.Dialect] = csv.excel_tab if tabbed else csv.excel
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     if not reader.fieldnames or "abstract" not in [name.strip().lower() for name in reader.fieldnames]:
         yield InputError(path, 1, "abstract", f"header has no 'abstract' column: {reader.fieldnames}")
@@ -101,7 +100,7 @@ def _hf_record(item: dict[str, Any]) -> dict[str, Any]:
 
 def read_json(path: str, data: bytes) -> ReaderOutput:
     """A JSON array: Hugging Face `api/daily_papers` items or plain paper records."""
-    text, error = _decode(path, data)
+    text, error = decode_utf8(path, data)
     if error:
         yield error
         return
@@ -158,23 +157,41 @@ def _looks_like_abstract(line: str) -> bool:
     return len(line) > _SEED_TITLE_MAX_CHARS or (len(line) > 120 and line.count(". ") >= 1)
 
 
+def _seed_body_start(lines: list[str]) -> tuple[int, bool]:
+    """Where the title / abstract pairs start after the header, and whether a pair is really there."""
+    start = 0
+    while start + 1 < len(lines):
+        if len(lines[start]) <= _SEED_TITLE_MAX_CHARS and _looks_like_abstract(lines[start + 1]):
+            return start, True
+        if len(lines[start]) > _SEED_HEADER_MAX_CHARS:
+            break
+        start += 1
+    return start, False
+
+
+def is_seed_listing(head: bytes) -> bool:
+    """Short header lines, then a title line followed by an abstract paragraph (checked on the first
+    pairs in `head`; other formats are recognised before this one)."""
+    lines = [line.strip() for line in head.decode("utf-8", "replace").splitlines() if line.strip()]
+    start, found = _seed_body_start(lines[:-1])  # the last line of a head may be cut short
+    pairs = lines[start : start + 4]
+    return found and all(
+        not _looks_like_abstract(title) and _looks_like_abstract(abstract)
+        for title, abstract in zip(pairs[0::2], pairs[1::2], strict=False)
+    )
+
+
 def read_seed_listing(path: str, data: bytes) -> ReaderOutput:
     """A saved Hugging Face Papers page: header lines, then title / abstract line pairs.
 
     The header is whatever short lines come before the first title line that is followed by an
     abstract-like line; the rest must alternate title, abstract.
     """
-    text, error = _decode(path, data)
+    text, error = decode_utf8(path, data)
     if error:
         yield error
     lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    start = 0
-    while start + 1 < len(lines) and not (
-        len(lines[start][1]) <= _SEED_TITLE_MAX_CHARS and _looks_like_abstract(lines[start + 1][1])
-    ):
-        if len(lines[start][1]) > _SEED_HEADER_MAX_CHARS:
-            break
-        start += 1
+    start, _ = _seed_body_start([line for _, line in lines])
     body = lines[start:]
     for i in range(0, len(body), 2):
         title_line, title = body[i]
@@ -188,3 +205,37 @@ def read_seed_listing(path: str, data: bytes) -> ReaderOutput:
             yield InputError(path, title_line, "title", "expected a title line, found a long paragraph")
             continue
         yield RawRecord(path, title_line, {"title": title, "abstract": abstract})
+
+
+def _from_bibliography(parse: BibParser) -> Reader:
+    """A paper reader over a reference-export parser: an entry without an abstract is a bad record."""
+
+    def read(path: str, data: bytes) -> ReaderOutput:
+        for item in parse(path, data):
+            if isinstance(item, BibRecord) and not item.abstract:
+                title = f" ({item.title[:60]!r})" if item.title else ""
+                yield InputError(path, item.line, "abstract", f"entry '{item.key}'{title} has no abstract")
+            elif isinstance(item, BibRecord):
+                doi_url = f"https://doi.org/{item.doi}" if item.doi else None
+                paper_id = item.arxiv_id or item.doi
+                yield RawRecord(
+                    path,
+                    item.line,
+                    {
+                        "id": paper_id,
+                        "title": item.title,
+                        "abstract": item.abstract,
+                        "authors": item.authors,
+                        "url": item.url or (None if item.arxiv_id else doi_url),
+                    },
+                )
+            else:
+                yield item
+
+    read.__name__ = read.__qualname__ = f"read_{parse.__name__.removeprefix('parse_')}"
+    return read
+
+
+read_bibtex = _from_bibliography(parse_bibtex)
+read_ris = _from_bibliography(parse_ris)
+read_zotero_csv = _from_bibliography(parse_zotero_csv)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +27,16 @@ class RawRecord:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
+def decode_utf8(path: str, data: bytes) -> tuple[str, InputError | None]:
+    """Decode UTF-8; on bad bytes report the line and go on with replacement characters."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        error = InputError(path, line, None, f"invalid UTF-8 at byte {exc.start}")
+        return data.decode("utf-8-sig", errors="replace"), error
+
+
 def _as_list(value: Any, splitter: str) -> list[str]:
     if value is None or value == "":
         return []
@@ -34,12 +45,19 @@ def _as_list(value: Any, splitter: str) -> list[str]:
     return [collapse_whitespace(part) for part in str(value).split(splitter) if part.strip()]
 
 
+_YEAR_OR_MONTH = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2]))?")
+
+
 def _parse_date(value: Any) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    # Bibliographic exports often give only a year or a month: read them as the period's first day.
+    if _YEAR_OR_MONTH.fullmatch(text):
+        year, _, month = text.partition("-")
+        return date(int(year), int(month or 1), 1)
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:

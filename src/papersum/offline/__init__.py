@@ -4,21 +4,37 @@
     summary = summarize_offline(title, abstract, known_categories=paper.categories or None)
 
 Each part is a pure function in its own module (tldr, keywords, categories, entities,
-contribution); the learned parts read small data files from papersum/data/offline/.
+contribution); the learned parts read small data files from papersum/data/offline/. The parts
+are imported on first use, so naming the engine's version (cache keys) loads none of them.
 """
 
 from __future__ import annotations
 
-from papersum.models import MAX_CATEGORIES, Summary, Tags
-from papersum.offline.categories import clean_known_categories, predict_categories
-from papersum.offline.contribution import classify_contribution
-from papersum.offline.entities import extract_entities
-from papersum.offline.keywords import extract_keywords
-from papersum.offline.overlap import abstract_support, is_ungrounded
-from papersum.offline.tldr import extract_tldr
+import importlib
+from typing import TYPE_CHECKING, Any
 
 # Bump whenever any output can change: it is part of the cache key.
 OFFLINE_ENGINE_VERSION = "offline-4"
+
+if TYPE_CHECKING:
+    from papersum.offline.categories import predict_categories
+    from papersum.offline.contribution import classify_contribution
+    from papersum.offline.engine import summarize_offline
+    from papersum.offline.entities import extract_entities
+    from papersum.offline.keywords import extract_keywords
+    from papersum.offline.overlap import abstract_support, is_ungrounded
+    from papersum.offline.tldr import extract_tldr
+
+_EXPORTS = {
+    "abstract_support": "overlap",
+    "classify_contribution": "contribution",
+    "extract_entities": "entities",
+    "extract_keywords": "keywords",
+    "extract_tldr": "tldr",
+    "is_ungrounded": "overlap",
+    "predict_categories": "categories",
+    "summarize_offline": "engine",
+}
 
 __all__ = [
     "OFFLINE_ENGINE_VERSION",
@@ -33,21 +49,7 @@ __all__ = [
 ]
 
 
-def summarize_offline(title: str, abstract: str, known_categories: list[str] | None = None) -> Summary:
-    """TL;DR and tags for one paper; `known_categories` (primary first) are kept instead of predicted."""
-    title = title or ""
-    abstract = abstract or ""
-    known = clean_known_categories(known_categories or [], MAX_CATEGORIES)
-    categories = known or predict_categories(title, abstract)
-    tasks, methods, datasets = extract_entities(title, abstract)
-    return Summary(
-        tldr=extract_tldr(title, abstract),
-        tags=Tags(
-            categories=categories,
-            keywords=extract_keywords(title, abstract),
-            tasks=tasks,
-            methods=methods,
-            datasets=datasets,
-            contribution=classify_contribution(title, abstract),
-        ),
-    )
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"papersum.offline.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'papersum.offline' has no attribute {name!r}")

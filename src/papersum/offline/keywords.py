@@ -23,8 +23,9 @@ MAX_WORDS = 4
 MAX_PHRASE_CHARS = 80
 MAX_RANKED = 10  # enough for F1@10; the engine shows 8
 
-# Words and the punctuation that breaks a phrase; hyphenated words stay whole.
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|\d+(?:\.\d+)?|[^\sA-Za-z0-9]")
+# Words and the punctuation that breaks a phrase; hyphenated words stay whole. A word is any run of
+# letters ([^\W\d_]), so "Poincaré" and "naïvely" stay whole instead of splitting at the accent.
+_TOKEN = re.compile(r"[^\W\d_][^\W_]*(?:[-'][^\W_]+)*|\d+(?:\.\d+)?|[^\s\w]|_")
 
 FEATURE_NAMES: tuple[str, ...] = (
     "bias",

@@ -7,7 +7,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+from papersum.errors import ProviderError
 from papersum.models import Paper, Provenance, Summary
+
+__all__ = ["Provider", "ProviderError", "ProviderResult"]
 
 
 class ProviderResult(BaseModel):
@@ -19,10 +22,6 @@ class ProviderResult(BaseModel):
     raw_output: str | None = Field(default=None, description="last raw model output, kept on failure")
 
 
-class ProviderError(Exception):
-    """A provider cannot run at all (bad configuration, server unreachable): stops the run."""
-
-
 class Provider(ABC):
     """Base class for backends. Subclasses set `name` and implement `execute` and `identity`.
 
@@ -31,6 +30,10 @@ class Provider(ABC):
     """
 
     name: ClassVar[str]
+    # CPU-bound providers (the offline engine) run in worker processes under --concurrency; the
+    # others wait on a server, so they send concurrent requests from threads. A CPU-bound provider
+    # is pickled to each worker.
+    cpu_bound: ClassVar[bool] = False
 
     @property
     @abstractmethod
@@ -48,6 +51,11 @@ class Provider(ABC):
     @abstractmethod
     def execute(self, paper: Paper) -> ProviderResult:
         """Summarise and tag one paper."""
+
+    def finalize(self, paper: Paper, summary: Summary, provenance: Provenance) -> tuple[Summary, Provenance]:
+        """The annotation's final summary from the provider's answer, fresh or from the cache (the
+        cache keeps the answer itself, so improving this step never needs a new request)."""
+        return summary, provenance
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release servers, sockets and files."""

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from papersum.models import Paper, Provenance
-from papersum.offline import OFFLINE_ENGINE_VERSION, summarize_offline
+from papersum.offline import OFFLINE_ENGINE_VERSION
 from papersum.providers.base import Provider, ProviderResult
 
 
 class OfflineProvider(Provider):
     name = "offline"
+    cpu_bound = True
 
     @property
     def model(self) -> str:
@@ -22,6 +23,9 @@ class OfflineProvider(Provider):
         return {"provider": self.name, "engine": OFFLINE_ENGINE_VERSION}
 
     def execute(self, paper: Paper) -> ProviderResult:
+        # Imported here: the engine (numpy, model tables) is not loaded when every paper is cached.
+        from papersum.offline.engine import summarize_offline
+
         started = time.perf_counter()
         summary = summarize_offline(paper.title, paper.abstract, paper.categories or None)
         provenance = Provenance(

@@ -2,9 +2,10 @@
 
 Email clients drop or rewrite `<style>` blocks, so every element carries its own inline style and
 the page must look right with those alone. The small `<style>` block only adds dark mode and phone
-padding where a client supports it. The layout is table-based with `table-layout:fixed`, so a very
-long word wraps instead of widening the email. All paper text goes through `escape_html`, links
-through `safe_url` (http/https only).
+padding where a client supports it. The layout is table-based with `table-layout:fixed`, and the
+card sets `overflow-wrap:anywhere` once (every row inherits it), so a very long word wraps instead
+of widening the email. No SVG (Gmail and Outlook drop it) and no script. All paper text goes through
+`escape_html`, links through `safe_url` (http/https only).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from papersum.digest import DEFAULT_TITLE
 from papersum.models import Annotation, Digest, DigestGroup, TagCount
 from papersum.render.safe import clean_text, escape_html, safe_url, slug
 from papersum.taxonomy import UNCATEGORISED
@@ -35,11 +37,11 @@ _STYLE_BLOCK = """<style>
   .ps-card h1, .ps-card h2, .ps-card h3, .ps-card p, .ps-card td, .ps-card li { color:#e3e6ea !important; }
   .ps-muted { color:#9aa5b1 !important; }
   .ps-link { color:#8ea2ff !important; }
-  .ps-chip { background:#262c36 !important; color:#c7d0ff !important; border-color:#343b47 !important; }
+  .ps-tags span { background:#262c36 !important; color:#c7d0ff !important; }
+  .ps-tags .ps-muted { background:none !important; color:#9aa5b1 !important; }
   .ps-why { background:#2a2413 !important; color:#f3e2b3 !important; }
   .ps-rule { border-color:#2a2f38 !important; }
-  .ps-bar { fill:#7f93ff !important; }
-  .ps-svgtext { fill:#e3e6ea !important; }
+  .ps-bar { background:#7f93ff !important; }
 }
 @media (max-width:520px) {
   .ps-pad { padding-left:14px !important; padding-right:14px !important; }
@@ -50,7 +52,7 @@ _STYLE_BLOCK = """<style>
 
 def render_html(digest: Digest) -> str:
     """The digest as a complete HTML document (UTF-8), ready to send as an email body."""
-    title = escape_html(digest.title) or "Paper digest"
+    title = escape_html(digest.title) or DEFAULT_TITLE
     body = "\n".join(
         [
             _preheader(digest),
@@ -77,7 +79,7 @@ def render_html(digest: Digest) -> str:
 style="width:100%;background:#f2f4f7;border-collapse:collapse;">
 <tr><td align="center" style="padding:16px 8px;">
 <table role="presentation" class="ps-card" width="100%" cellpadding="0" cellspacing="0" \
-style="width:100%;max-width:640px;table-layout:fixed;border-collapse:collapse;background:#ffffff;\
+style="width:100%;max-width:640px;table-layout:fixed;border-collapse:collapse;background:#ffffff;{_WRAP}\
 color:{_TEXT};font-family:{_FONT};border-radius:10px;">
 {body}
 </table>
@@ -95,7 +97,7 @@ def group_anchor(index: int, group: DigestGroup) -> str:
 
 def _row(content: str, *, padding: str = "20px 28px", extra: str = "") -> str:
     classes = "ps-pad ps-rule" if f"solid {_RULE}" in extra else "ps-pad"
-    return f'<tr><td class="{classes}" style="padding:{padding};{_WRAP}{extra}">\n{content}\n</td></tr>'
+    return f'<tr><td class="{classes}" style="padding:{padding};{extra}">\n{content}\n</td></tr>'
 
 
 def _preheader(digest: Digest) -> str:
@@ -155,7 +157,7 @@ def _header(digest: Digest) -> str:
         f'<p class="ps-muted" style="margin:0;font-size:13px;letter-spacing:.06em;text-transform:uppercase;'
         f'color:{_MUTED};">{escape_html(date_text)}</p>\n'
         f'<h1 class="ps-h1" dir="auto" style="margin:6px 0 0;font-size:28px;line-height:1.2;'
-        f'font-weight:700;color:{_TEXT};">{escape_html(digest.title) or "Paper digest"}</h1>\n'
+        f'font-weight:700;color:{_TEXT};">{escape_html(digest.title) or DEFAULT_TITLE}</h1>\n'
         f'<p class="ps-muted" style="margin:8px 0 0;font-size:14px;color:{_MUTED};">'
         f"{escape_html(' · '.join(counts))}</p>\n{intro}"
     )
@@ -181,33 +183,30 @@ def _chart_data(digest: Digest) -> tuple[str, list[TagCount]]:
     return "", []
 
 
-def tag_chart_svg(counts: list[TagCount]) -> str:
-    """Horizontal bars as inline SVG; scales to the column width through its viewBox."""
-    row_height, label_width, width = 24, 150, 380
-    bar_space = width - label_width - 48
+def tag_chart(counts: list[TagCount]) -> str:
+    """Horizontal bars as a table: labels wrap instead of being cut, and it needs no SVG (Gmail and
+    Outlook do not show SVG). Bars are table cells with a percentage width and a background."""
     peak = max((item.count for item in counts), default=1) or 1
-    height = row_height * len(counts) + 4
     names = ", ".join(f"{clean_text(item.label or item.tag)} {item.count}" for item in counts)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" viewBox="0 0 {width} {height}" '
-        f'style="display:block;width:100%;max-width:480px;height:auto;" aria-label="{escape_html(names)}">'
-    ]
-    for row, item in enumerate(counts):
-        y = row * row_height + 4
-        bar = max(2, round(bar_space * item.count / peak))
-        label = clean_text(item.label or item.tag)
-        if len(label) > 22:
-            label = label[:21] + "…"
-        parts.append(
-            f'<text class="ps-svgtext" x="{label_width - 8}" y="{y + 15}" text-anchor="end" '
-            f'font-family="{_FONT}" font-size="13" fill="{_TEXT}">{escape_html(label)}</text>'
-            f'<rect class="ps-bar" x="{label_width}" y="{y + 3}" width="{bar}" height="16" rx="3" '
-            f'fill="{_ACCENT}"/>'
-            f'<text class="ps-svgtext" x="{label_width + bar + 6}" y="{y + 15}" font-family="{_FONT}" '
-            f'font-size="12" fill="{_MUTED}">{item.count}</text>'
+    rows = []
+    for item in counts:
+        # At most 80% of the bar column, so the count beside the longest bar keeps its room.
+        share = max(1, round(80 * item.count / peak))
+        rows.append(
+            '<tr><td dir="auto" width="42%" style="padding:3px 10px 3px 0;text-align:right;'
+            f'vertical-align:middle">{escape_html(item.label or item.tag)}</td>'
+            '<td style="padding:3px 0;vertical-align:middle"><table role="presentation" width="100%" '
+            'cellpadding="0" cellspacing="0" style="border-collapse:collapse"><tr>'
+            f'<td class="ps-bar" width="{share}%" style="height:14px;background:{_ACCENT};border-radius:3px;'
+            'font-size:0;line-height:0">&nbsp;</td>'
+            f'<td class="ps-muted" style="padding-left:6px;font-size:12px;color:{_MUTED}">{item.count}</td>'
+            "</tr></table></td></tr>"
         )
-    parts.append("</svg>")
-    return "".join(parts)
+    return (
+        f'<table class="ps-chart" role="img" aria-label="{escape_html(names)}" width="100%" cellpadding="0" '
+        f'cellspacing="0" style="width:100%;table-layout:fixed;border-collapse:collapse;font-size:13px;'
+        f'line-height:1.3;color:{_TEXT}">{"".join(rows)}</table>'
+    )
 
 
 def _chart_section(digest: Digest) -> str:
@@ -216,7 +215,7 @@ def _chart_section(digest: Digest) -> str:
         return ""
     content = (
         f'<p class="ps-muted" style="margin:0 0 8px;font-size:13px;font-weight:600;color:{_MUTED};">'
-        f"{heading}</p>\n{tag_chart_svg(counts)}"
+        f"{heading}</p>\n{tag_chart(counts)}"
     )
     return _row(content, padding="12px 28px 4px")
 
@@ -243,23 +242,26 @@ def _chips(annotation: Annotation) -> str:
     tags = annotation.tags
     if tags is None:
         return ""
-    # Kept short: chips repeat ~6 times per paper and Gmail clips emails over 102 KB. Wrapping
-    # (overflow-wrap) is inherited from the row, so a long keyword still breaks inside its chip.
-    chip_style = f"padding:1px 7px;border-radius:9px;font-size:12px;background:#eef1ff;color:{_ACCENT}"
-    contribution_style = chip_style.replace("#eef1ff", "#e3f4ea").replace(_ACCENT, "#1f7a4d")
-    chips = [
-        f'<span class="ps-chip" style="{contribution_style}">{escape_html(tags.contribution.value)}</span>'
-    ]
+    # Each chip is an inline-block: it moves to the next line whole, and a keyword too long for the
+    # line wraps inside one unbroken pill (overflow-wrap is inherited from the card). Styles are kept
+    # short: chips repeat ~6 times per paper and Gmail clips emails over 102 KB.
+    pill = "display:inline-block;margin:2px 0;padding:1px 7px;border-radius:9px;"
+    chip_style = f"{pill}background:#eef1ff;color:{_ACCENT}"
+    contribution_style = f"{pill}background:#e3f4ea;color:#1f7a4d"
+    chips = [f'<span style="{contribution_style}">{escape_html(tags.contribution.value)}</span>']
     labels: Iterable[str] = tags.keywords[:MAX_KEYWORD_CHIPS]
-    chips += [f'<span class="ps-chip" style="{chip_style}">{escape_html(label)}</span>' for label in labels]
+    chips += [f'<span style="{chip_style}">{escape_html(label)}</span>' for label in labels]
     if tags.categories:
-        # Categories as one muted line, not chips: chips cost ~150 bytes of inline style each.
+        # Categories as one muted run, not chips (bytes); one box too, so it never splits at a "·".
+        categories = escape_html(" · ".join(tags.categories))
         chips.append(
-            f'<span class="ps-chip ps-muted" style="font-size:12px;color:{_MUTED};">'
-            f"{escape_html(' · '.join(tags.categories))}</span>"
+            f'<span class="ps-muted" style="display:inline-block;color:{_MUTED}">{categories}</span>'
         )
-    # Spacing and line height are set once on the container, not per chip.
-    return f'<div style="margin-top:10px;line-height:2;">{" ".join(chips)}</div>'
+    # Font size and line height are set once on the container, not per chip; so is the class that
+    # the dark-mode style and the plain-text part find chips by (`.ps-tags span`).
+    return (
+        f'<div class="ps-tags" style="margin-top:8px;font-size:12px;line-height:1.6;">{" ".join(chips)}</div>'
+    )
 
 
 def _byline(annotation: Annotation) -> str:
@@ -297,6 +299,11 @@ def paper_block(annotation: Annotation) -> str:
             f'background:#fff7e0;color:#5c4400;font-size:14px;line-height:1.5;">'
             f"<strong>Why it matters:</strong> {escape_html(annotation.why_it_matters)}</p>"
         )
+    if annotation.relevance is not None and annotation.relevance.reasons:
+        parts.append(
+            f'<p class="ps-muted ps-picked" dir="auto" style="margin:8px 0 0;font-size:13px;color:{_MUTED};">'
+            f"<strong>Picked because:</strong> {escape_html('; '.join(annotation.relevance.reasons))}</p>"
+        )
     parts.append(_chips(annotation))
     return _row(
         "\n".join(part for part in parts if part), padding="16px 28px", extra=f"border-top:1px solid {_RULE};"
@@ -308,7 +315,7 @@ def _group_section(index: int, group: DigestGroup) -> str:
     heading = _row(
         f'<h2 id="{group_anchor(index, group)}" dir="auto" style="margin:0;font-size:20px;line-height:1.3;'
         f'color:{_TEXT};">{escape_html(group.label) or escape_html(group.key)} '
-        f'<span class="ps-muted" style="font-size:14px;font-weight:400;color:{_MUTED};">'
+        f'<span class="ps-muted" style="font-size:14px;font-weight:400;color:{_MUTED};white-space:nowrap;">'
         f"{count} paper{'s' if count != 1 else ''}</span></h2>",
         padding="28px 28px 10px",
     )

@@ -4,63 +4,48 @@ from __future__ import annotations
 
 import re
 
+from papersum.digest import DEFAULT_TITLE
 from papersum.models import Annotation, Digest, Tags
 from papersum.render.html import FOOTER_NOTE, byline, digest_counts, long_date
-from papersum.render.safe import clean_text
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
-
-
-def escape_md(text: str) -> str:
-    """Paper text is data: escape everything Markdown or HTML could act on, keep one line.
-
-    Control and bidi-override characters are dropped (`clean_text`), as in the HTML digest.
-    """
-    return _MD_SPECIAL.sub(r"\\\1", clean_text(text))
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only http(s) links; anything else (javascript:, data:) is dropped."""
-    if not url or not re.match(r"^https?://[^\s<>()\"']+$", url):
-        return None
-    return url
+from papersum.render.safe import clean_text, escape_markdown, markdown_code, markdown_url
 
 
 def anchor(text: str) -> str:
-    """GitHub's heading anchor: lowercase, punctuation dropped, spaces to hyphens."""
-    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+    """GitHub's anchor for a heading showing `text`: lowercase, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", clean_text(text).lower()).replace(" ", "-")
 
 
 def _tag_line(tags: Tags) -> str:
     parts = []
     if tags.keywords:
-        # Code spans show text literally, so no escaping inside, only no backticks.
-        parts.append(" ".join(f"`{clean_text(k).replace('`', chr(39))}`" for k in tags.keywords))
+        parts.append(" ".join(span for span in map(markdown_code, tags.keywords) if span))
     for label, values in (("Tasks", tags.tasks), ("Methods", tags.methods), ("Datasets", tags.datasets)):
         if values:
-            parts.append(f"{label}: {', '.join(escape_md(v) for v in values)}")
+            parts.append(f"{label}: {', '.join(escape_markdown(v) for v in values)}")
     parts.append(f"Contribution: {tags.contribution.value}")
     if tags.categories:
-        parts.append(f"Categories: {', '.join(escape_md(c) for c in tags.categories)}")
+        parts.append(f"Categories: {', '.join(escape_markdown(c) for c in tags.categories)}")
     return " · ".join(parts)
 
 
 def render_paper(annotation: Annotation) -> str:
-    title = escape_md(annotation.title or annotation.paper_id)
-    url = safe_url(annotation.url)
+    url = markdown_url(annotation.url)
+    title = escape_markdown(clean_text(annotation.title) or annotation.paper_id, heading_end=url is None)
     lines = [f"### [{title}]({url})" if url else f"### {title}", ""]
     if credit := byline(annotation):
-        lines += [f"_{escape_md(credit)}_", ""]
-    lines.append(f"**TL;DR:** {escape_md(annotation.tldr or '')}")
+        lines += [f"_{escape_markdown(credit)}_", ""]
+    lines.append(f"**TL;DR:** {escape_markdown(annotation.tldr or '')}")
     if annotation.why_it_matters:
-        lines += ["", f"*Why it matters:* {escape_md(annotation.why_it_matters)}"]
+        lines += ["", f"*Why it matters:* {escape_markdown(annotation.why_it_matters)}"]
+    if annotation.relevance is not None and annotation.relevance.reasons:
+        lines += ["", f"*Picked because:* {escape_markdown('; '.join(annotation.relevance.reasons))}"]
     if annotation.tags:
         lines += ["", _tag_line(annotation.tags)]
     return "\n".join(lines)
 
 
 def render_markdown(digest: Digest) -> str:
-    out = [f"# {escape_md(digest.title)}", ""]
+    out = [f"# {escape_markdown(clean_text(digest.title) or DEFAULT_TITLE, heading_end=True)}", ""]
     out.append(f"_{long_date(digest.date)} · {digest_counts(digest)}_")
     if digest.intro:
         out += ["", digest.intro.strip()]
@@ -68,11 +53,12 @@ def render_markdown(digest: Digest) -> str:
     if digest.top_categories:
         summary.append(
             "**Top categories:** "
-            + " · ".join(f"{escape_md(t.label)} {t.count}" for t in digest.top_categories)
+            + " · ".join(f"{escape_markdown(t.label)} {t.count}" for t in digest.top_categories)
         )
     if digest.top_keywords:
         summary.append(
-            "**Top keywords:** " + " · ".join(f"{escape_md(t.tag)} {t.count}" for t in digest.top_keywords)
+            "**Top keywords:** "
+            + " · ".join(f"{escape_markdown(t.tag)} {t.count}" for t in digest.top_keywords)
         )
     if digest.contributions:
         summary.append("**Contributions:** " + " · ".join(f"{t.tag} {t.count}" for t in digest.contributions))
@@ -80,16 +66,23 @@ def render_markdown(digest: Digest) -> str:
         out += ["", *[line + "  " for line in summary[:-1]], summary[-1]]
     if len(digest.groups) > 1:
         out += ["", "## Contents", ""]
-        out += [f"- [{escape_md(g.label)}](#{anchor(g.label)}) ({len(g.annotations)})" for g in digest.groups]
+        out += [
+            f"- [{escape_markdown(g.label)}](#{anchor(g.label)}) ({len(g.annotations)})"
+            for g in digest.groups
+        ]
     for group in digest.groups:
-        out += ["", f"## {escape_md(group.label)}"]
+        out += ["", f"## {escape_markdown(group.label, heading_end=True)}"]
         for annotation in group.annotations:
             out += ["", render_paper(annotation)]
     if digest.failed:
         out += ["", "## Not summarised", ""]
-        out += [
-            f"- {escape_md(a.title or a.paper_id)}: {escape_md(a.error or 'unknown error')}"
-            for a in digest.failed
-        ]
-    out += ["", "---", "", f"_Generated by papersum on {digest.date.isoformat()}. {escape_md(FOOTER_NOTE)}_"]
+        for failed in digest.failed:
+            title = escape_markdown(clean_text(failed.title) or failed.paper_id, line_start=True)
+            out.append(f"- {title}: {escape_markdown(failed.error or 'unknown error')}")
+    out += [
+        "",
+        "---",
+        "",
+        f"_Generated by papersum on {digest.date.isoformat()}. {escape_markdown(FOOTER_NOTE)}_",
+    ]
     return "\n".join(out) + "\n"
