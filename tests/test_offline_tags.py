@@ -10,7 +10,7 @@ from papersum.models import Contribution, Summary
 from papersum.offline import OFFLINE_ENGINE_VERSION, summarize_offline
 from papersum.offline.categories import load_model, predict_categories
 from papersum.offline.contribution import classify_contribution
-from papersum.offline.entities import choose, extract_entities
+from papersum.offline.entities import choose, extract_entities, phrase_type
 from papersum.offline.entity_candidates import entity_candidates
 from papersum.offline.keywords import candidate_features, candidates, extract_keywords, score_candidates
 from papersum.offline.keywords import load_model as load_keyword_model
@@ -156,3 +156,11 @@ def test_accented_words_stay_whole_in_keywords() -> None:
     assert "fréchet mean" in [keyword.lower() for keyword in summary.tags.keywords]
     for broken in ("Poincar é", "poincar é", "fr é", "na ï"):
         assert broken not in joined
+
+
+def test_phrase_type_checks_another_sources_tags() -> None:
+    assert phrase_type("machine translation") == "Task"
+    assert phrase_type("graph neural networks") == "Method"
+    assert phrase_type("Penn Treebank") == "Material"
+    assert phrase_type("data") is None  # generic: no field shows it
+    assert phrase_type("we train a model. it works") is None  # not one phrase

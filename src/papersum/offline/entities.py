@@ -320,6 +320,21 @@ def load_fast_typer() -> FastTyper | None:
     return FastTyper(model) if model is not None else None
 
 
+def phrase_type(phrase: str) -> str | None:
+    """The field ("Task", "Method" or "Material") the typer finds likeliest for `phrase` on its own
+    (no context, no confidence bar), or None for what no field shows (generic words, clauses, a
+    method name as a dataset, more than one phrase): for checking another source's tags (an LLM's)."""
+    typer = load_fast_typer()
+    candidates = entity_candidates(phrase)
+    if typer is None or len(candidates) != 1 or not shown_anywhere(candidates[0], set()):
+        return None
+    candidate = candidates[0]
+    logits = typer.logits(candidate, 1, always=True)
+    assert logits is not None
+    label = _METHOD if is_proposed_name(candidate) else max(range(len(LABELS)), key=logits.__getitem__)
+    return LABELS[label] if shown_as(candidate, label) else None
+
+
 def extract_entities(title: str, abstract: str) -> tuple[list[str], list[str], list[str]]:
     """(tasks, methods, datasets) named in the abstract, each at most MAX_ITEMS, most confident first."""
     typer = load_fast_typer()
