@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from papersum import workers
 from papersum.cache import ResultCache
 from papersum.errors import InputError
 from papersum.models import Annotation, Paper
@@ -16,6 +17,12 @@ from papersum.providers.base import ProviderError, ProviderResult
 from papersum.providers.offline import OfflineProvider
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def workers_from_the_first_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start worker processes at once (a real run computes its first 1,024 papers in the parent)."""
+    monkeypatch.setattr(workers, "START_AFTER", 0)
 
 
 def dev_papers(limit: int) -> list[Paper]:
@@ -68,3 +75,14 @@ def test_a_provider_error_in_a_worker_stops_the_run() -> None:
 def test_auto_concurrency() -> None:
     assert resolve_concurrency("auto", OfflineProvider()) >= 1
     assert resolve_concurrency(3, OfflineProvider()) == 3
+
+
+def test_a_small_run_starts_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(workers, "START_AFTER", 1024)
+    papers = dev_papers(2 * WORKER_CHUNK)
+    stream = summarize_papers(papers, OfflineProvider(), None, concurrency=2)
+    first = next(stream)
+    assert first.ok and multiprocessing.active_children() == []
+    assert len([first, *stream]) == len(papers)

@@ -22,6 +22,7 @@ from papersum.pipeline import WORKER_CHUNK, _execute, _finish, _Job
 from papersum.providers.base import Provider, ProviderError, ProviderResult
 
 Outcome = ProviderResult | str
+START_AFTER = 1024  # papers computed in the parent before worker processes start
 
 _worker_provider: Provider | None = None
 
@@ -70,10 +71,14 @@ def run_in_processes(
     in_flight: deque[_Chunk] = deque()
     pool: ProcessPoolExecutor | None = None
     max_window = WORKER_CHUNK * workers * 4
+    chunked = 0  # papers put in chunks so far
 
     def submit(chunk: _Chunk) -> None:
+        """Hand the chunk to a worker; before START_AFTER papers it stays here (computed when popped)."""
         nonlocal pool
         if pool is None:
+            if chunked <= START_AFTER:
+                return
             context = multiprocessing.get_context("spawn")
             pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(provider,))
         chunk.future = pool.submit(_execute_chunk, chunk.papers)
@@ -99,6 +104,7 @@ def run_in_processes(
             else:
                 window.append((job, filling, len(filling.papers)))
                 filling.papers.append(job.paper)
+                chunked += 1
                 if len(filling.papers) == WORKER_CHUNK:
                     submit(filling)
                     filling = _Chunk()
