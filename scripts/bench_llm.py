@@ -1,15 +1,20 @@
 """Measure LLM providers on the first N seed papers: seconds/paper, tokens/paper, valid rate, modes.
 
     PYTHONPATH=src python scripts/bench_llm.py --papers 5 --which local openai-local
+    PYTHONPATH=src python scripts/bench_llm.py --papers 58 --which openai-local --faults 0.3 --concurrency 4
 
-`openai-local` runs the `openai` provider with its default (OpenAI) settings against an xllamacpp
-server on loopback; `local` is the in-process provider. Results print as one JSON line per setup.
+`openai-local` runs the `openai` provider with its default settings against an xllamacpp server on
+loopback (one slot per --concurrency); `local` is the in-process provider. `--faults RATE` puts the
+test suite's fault proxy (tests/fault_proxy.py: 429, 500, stalls, truncated and cut-off bodies,
+HTML pages, schema-violating and non-JSON answers) between them, seeded. Results print as one JSON
+line per setup, with every error.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,10 +26,15 @@ from papersum.providers.base import Provider
 from papersum.providers.local import LlamaServer, LocalProvider, default_model_path
 from papersum.providers.openai_provider import OpenAIProvider
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from fault_proxy import FaultProxy  # the test suite's proxy, not shipped
 
-def bench(name: str, provider: Provider, papers: list[Paper], out: Path | None) -> dict[str, object]:
+
+def bench(
+    name: str, provider: Provider, papers: list[Paper], out: Path | None, concurrency: int = 1
+) -> dict[str, object]:
     started = time.perf_counter()
-    annotations = list(summarize_papers(papers, provider, cache=None))
+    annotations = list(summarize_papers(papers, provider, cache=None, concurrency=concurrency))
     elapsed = time.perf_counter() - started
     ok = [a for a in annotations if a.ok]
     modes = Counter(a.provenance.mode for a in annotations if a.provenance)
@@ -44,6 +54,7 @@ def bench(name: str, provider: Provider, papers: list[Paper], out: Path | None) 
         "output_tokens_per_paper": round(tokens_out / len(annotations), 1),
         "requests_per_paper": round(attempts / len(annotations), 2),
         "modes": dict(modes),
+        "errors": [f"{a.paper_id}: {a.error}" for a in annotations if a.error],
     }
 
 
@@ -53,6 +64,9 @@ def main() -> None:
     parser.add_argument("--which", nargs="+", default=["local", "openai-local"])
     parser.add_argument("--seeds", default="seeds")
     parser.add_argument("--out-dir", type=Path, default=None)
+    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--faults", type=float, default=0.0, help="share of requests given a fault")
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     papers = read_papers([args.seeds], skip_bad=True).papers[: args.papers]
     for which in args.which:
@@ -61,13 +75,24 @@ def main() -> None:
             with LocalProvider() as provider:
                 print(json.dumps(bench(which, provider, papers, out)), flush=True)
         elif which == "openai-local":
-            server = LlamaServer(default_model_path(), threads=1)
+            server = LlamaServer(default_model_path(), threads=1, n_parallel=args.concurrency)
+            proxy = FaultProxy(server.base_url, fault_rate=args.faults, seed=args.seed, stall_s=3.0)
             try:
-                with OpenAIProvider(
-                    "SmolLM2-135M-Instruct", base_url=server.base_url, api_key="sk-local"
-                ) as provider:
-                    result = bench(which, provider, papers, out)
+                with (
+                    proxy,
+                    OpenAIProvider(
+                        "SmolLM2-135M-Instruct",
+                        base_url=proxy.base_url if args.faults else server.base_url,
+                        api_key="sk-local",
+                    ) as provider,
+                ):
+                    result = bench(which, provider, papers, out, args.concurrency)
                     result["probe_enforced"] = provider.mode.value == "json_schema"
+                    result["schema"] = "compact" if provider.limits.max_items else "full"
+                    if args.faults:
+                        actions = proxy.actions()
+                        result["requests"] = len(actions)
+                        result["faults"] = {a: actions.count(a) for a in sorted(set(actions)) if a != "ok"}
                     print(json.dumps(result), flush=True)
             finally:
                 server.close()

@@ -18,7 +18,7 @@ from papersum.batch.files import SplitWriter, cache_key_for, custom_id_for, requ
 from papersum.batch.manifest import load_failed, load_manifest
 from papersum.cli import app
 from papersum.ingest import read_papers
-from papersum.llm_request import build_chat_body
+from papersum.llm_request import COMPACT_LIMITS, COMPACT_MAX_TOKENS, build_chat_body
 from papersum.models import Paper
 from papersum.offline import summarize_offline
 from papersum.prompts import load_prompt
@@ -127,6 +127,25 @@ def test_prepare_splits_is_idempotent_and_bodies_match_the_online_builder(tmp_pa
     code, _, err = invoke("batch", "prepare", str(bigger), *args[3:])
     assert code == 0 and "Wrote 1 requests" in err, err
     assert len(request_lines(out)) == 6
+
+
+def test_prepare_for_a_small_model_writes_requests_that_fit(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 2)
+    out = tmp_path / "batch"
+    code, _, err = invoke(
+        "batch", "prepare", str(corpus), "--model", "SmolLM2-135M-Instruct", "--base-url", UNUSED_URL,
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    assert caplog.text.count("using the compact schema") == 1
+    assert "135M parameters according to its name" in caplog.text
+    for line in request_lines(out):
+        body = line["body"]
+        assert body["max_tokens"] == COMPACT_MAX_TOKENS
+        tags = body["response_format"]["json_schema"]["schema"]["properties"]["tags"]["properties"]
+        assert tags["keywords"]["maxItems"] == COMPACT_LIMITS.max_items
 
 
 def _offline_answer(paper: Paper) -> str:

@@ -6,20 +6,17 @@ import csv
 import io
 import json
 import re
-import socket
 import xml.etree.ElementTree as ET
-from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from typer.testing import CliRunner
 
 from papersum.cli import app
+from smtp_support import smtp_server
 from tls_support import make_certificate, server_context
 
 runner = CliRunner()
@@ -149,15 +146,6 @@ def test_usage_errors_exit_2(annotations_file: Path, tmp_path: Path) -> None:
     assert invoke("digest", str(annotations_file), "--group-by", "colour")[0] == 2
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.raw: list[bytes] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook
-        self.raw.append(envelope.original_content)
-        return "250 OK"
-
-
 def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
     ok = isinstance(auth_data, LoginPassword) and auth_data.password == PASSWORD.encode()
     return AuthResult(success=ok, handled=False)
@@ -176,22 +164,14 @@ def test_send_command_delivers_and_never_echoes_the_password(annotations_file: P
         "Seeds weekly",
     )
     assert code == 0, err
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    inbox = _Inbox()
     certificate = make_certificate(tmp_path)
-    controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=port,
+    server = smtp_server(
         tls_context=server_context(certificate),
         require_starttls=True,
         authenticator=_authenticator,
         auth_required=True,
     )
-    controller.start()
-    try:
+    with server as (inbox, port):
         base = [
             "send",
             str(digest_html),
@@ -215,10 +195,8 @@ def test_send_command_delivers_and_never_echoes_the_password(annotations_file: P
         code, out, err = invoke(*base, "--subject", "This week", env={"PAPERSUM_SMTP_PASSWORD": PASSWORD})
         assert code == 0, err
         assert PASSWORD not in out + err and "Sent 'This week' to team@example.org" in err
-    finally:
-        controller.stop()
-    assert len(inbox.raw) == 1
-    message = message_from_bytes(inbox.raw[0], policy=default_policy)
+    assert len(inbox.messages) == 1
+    message = inbox.parsed()
     assert isinstance(message, EmailMessage)
     assert message["Subject"] == "This week" and message["To"] == "team@example.org"
     types = [part.get_content_type() for part in message.iter_parts()]

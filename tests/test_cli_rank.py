@@ -116,3 +116,52 @@ def test_rate_needs_exactly_one_direction() -> None:
     assert code == 2 and "exactly one" in err
     code, _, err = invoke("rate", "--reader", "a/b", "x", "--up")
     assert code == 2 and "--reader 'a/b'" in err
+
+
+def summarised(tmp_path: Path) -> Path:
+    papers = write_jsonl(tmp_path / "feed.jsonl", feed())  # type: ignore[arg-type]
+    code, out, err = invoke("summarize", str(papers), "--provider", "offline", "--quiet")
+    assert code == 0, err
+    path = tmp_path / "annotations.jsonl"
+    path.write_text(out, encoding="utf-8")
+    return path
+
+
+def test_digest_ranks_for_a_reader_and_shows_why(tmp_path: Path) -> None:
+    hostile = {**paper("robots", 100), "title": "<script>alert(1)</script> Grasping policies for robots"}
+    library = write_jsonl(tmp_path / "lib.jsonl", [hostile])  # type: ignore[list-item]
+    code, _, err = invoke(
+        "digest", str(summarised(tmp_path)), "--library", str(library), "--group-by", "none",
+        "--format", "md,html,jsonl", "--out", str(tmp_path / "d"), "--min-score", "0",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Ranked 24 papers (1 library entries): kept" in err and "score below 0" in err
+    rows = [json.loads(line) for line in (tmp_path / "d" / "digest.jsonl").read_text().splitlines()]
+    assert rows[0]["paper_id"].startswith("robots") and all(r["relevance"]["score"] >= 0 for r in rows)
+    assert [r["relevance"]["score"] for r in rows] == sorted(
+        (r["relevance"]["score"] for r in rows), reverse=True
+    )
+    markdown = (tmp_path / "d" / "digest.md").read_text(encoding="utf-8")
+    assert "*Picked because:* close to '\\<script" in markdown
+    html = (tmp_path / "d" / "digest.html").read_text(encoding="utf-8")
+    assert "<strong>Picked because:</strong> close to &#x27;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html
+
+
+def test_run_orders_the_digest_for_a_reader(tmp_path: Path) -> None:
+    papers = write_jsonl(tmp_path / "feed.jsonl", feed())  # type: ignore[arg-type]
+    code, _, err = invoke(
+        "run", str(papers), "--out-dir", str(tmp_path / "out"), "--format", "jsonl", "--group-by", "none",
+        "--interests", "protein folding", "--exclude", "enzyme", "--min-score", "0.5", "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    rows = [json.loads(line) for line in (tmp_path / "out" / "digest.jsonl").read_text().splitlines()]
+    assert rows and all(r["paper_id"].startswith("proteins") for r in rows)
+    assert all("enzyme" not in r["abstract"].lower() for r in rows)
+    assert "matches your interest 'protein folding'" in rows[0]["relevance"]["reasons"]
+    assert all("your interest 'protein folding'" in " ".join(r["relevance"]["reasons"]) for r in rows)
+
+
+def test_min_score_without_a_profile_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = invoke("digest", str(summarised(tmp_path)), "--min-score", "1")
+    assert code == 2 and "--min-score need --library" in err

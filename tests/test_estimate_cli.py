@@ -30,6 +30,10 @@ def test_estimate_seeds_prints_tokens_and_cost(seeds_dir: Path, monkeypatch: pyt
     assert data["expected_cost_usd"] == pytest.approx(expected.expected_cost_usd)
     assert 0 < data["expected_cost_usd"] < data["max_cost_usd"]
     assert "input tokens" in result.stderr and "prices as of" in result.stderr
+    # The draft-and-refine prompt shows the model the offline draft: counted, and what it adds.
+    v1 = estimate_run(papers, "gpt-4o-mini", load_prompt("summarize@1"), load_price_table())
+    assert 0 < data["draft_tokens"] < data["input_tokens"] - v1.input_tokens and v1.draft_tokens == 0
+    assert "offline draft shown to the model" in result.stderr
 
 
 def test_estimate_unknown_model_has_tokens_but_no_price(seeds_dir: Path) -> None:
@@ -59,7 +63,10 @@ def test_schema_profile_from_environment(monkeypatch: pytest.MonkeyPatch) -> Non
 
     url = "http://127.0.0.1:9/v1"
     with build_provider("openai", model="m", base_url=url) as plain:
-        assert plain.identity()["limits"] == DEFAULT_LIMITS.as_dict()
+        assert plain.identity()["limits"] == "auto" and plain.limits == DEFAULT_LIMITS
+    monkeypatch.setenv("PAPERSUM_SCHEMA", "full")
+    with build_provider("openai", model="m", base_url=url) as full:
+        assert full.identity()["limits"] == DEFAULT_LIMITS.as_dict()
     monkeypatch.setenv("PAPERSUM_SCHEMA", "compact")
     with build_provider("openai", model="m", base_url=url) as compact:
         identity = compact.identity()

@@ -185,3 +185,18 @@ def test_clean_text(raw: str, clean: str) -> None:
 def test_dedupe_key_ignores_version_and_punctuation() -> None:
     assert dedupe_key("arXiv:2301.00001v4", "x") == "arxiv:2301.00001"
     assert dedupe_key("doc-1", "Hello, World!") == dedupe_key("doc-2", "hello world")
+
+
+def test_year_and_month_dates_read_as_the_first_day(tmp_path: Path) -> None:
+    # Bibliographic feeds (ACM, DBLP exports) give only a year; that is a date, not a bad record.
+    path = tmp_path / "papers.jsonl"
+    rows = [
+        {"id": "a", "abstract": "Year only.", "published": "2012"},
+        {"id": "b", "abstract": "Year as a number.", "published": 2019},
+        {"id": "c", "abstract": "Year and month.", "published": "2020-07"},
+        {"id": "d", "abstract": "Not a date.", "published": "2020-13"},
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = read_papers([str(path)], skip_bad=True)
+    assert [str(p.published) for p in result.papers] == ["2012-01-01", "2019-01-01", "2020-07-01"]
+    assert [(e.line, e.field) for e in result.errors] == [(4, "published")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from pathlib import Path
@@ -11,12 +12,14 @@ import pytest
 
 from fault_proxy import FaultProxy
 from papersum.cache import ResultCache
-from papersum.llm_request import SchemaLimits
+from papersum.llm_request import COMPACT_LIMITS, COMPACT_MAX_TOKENS, SchemaLimits
 from papersum.models import Paper, Summary
 from papersum.pipeline import RunStats, summarize_papers
 from papersum.pricing import Budget, load_price_table
 from papersum.providers.openai_provider import OpenAIProvider
 from papersum.providers.ratelimit import RetryPolicy
+from papersum.providers.server_info import inspect_model
+from papersum.refine import make_draft
 
 pytestmark = pytest.mark.llm
 
@@ -43,11 +46,12 @@ PAPERS = [
         categories=["math.OC"],
     ),
 ]
-# Tight output bounds and few tokens keep each SmolLM2 answer to a couple of seconds on 2 cores.
+# Tight output bounds and few tokens keep each SmolLM2 answer to a couple of seconds on 2 cores;
+# the transport tests use the shorter v1 prompt (no draft), the first test the default one.
 TEST_LIMITS = SchemaLimits(
     tldr_chars=200, phrase_chars=30, max_items=2, why_chars=100, tldr_prefix="This paper"
 )
-FAST = {"limits": TEST_LIMITS, "max_tokens": 300, "timeout_s": 120.0}
+FAST = {"limits": TEST_LIMITS, "max_tokens": 300, "timeout_s": 120.0, "prompt": "summarize@1"}
 SECRET = "sk-test-SECRETSECRET0123456789abcdef"
 
 
@@ -61,31 +65,45 @@ def provider_for(base_url: str, **options: Any) -> OpenAIProvider:
 
 def test_structured_output_parses_into_models_and_cache_hits_send_nothing(llm_server: str) -> None:
     cache = ResultCache.open()
-    with FaultProxy(llm_server) as proxy, provider_for(proxy.base_url) as provider:
+    # The default prompt: the model refines the offline draft, the guards pick field by field.
+    limits = dataclasses.replace(TEST_LIMITS, tldr_prefix=None, category_ids=("cs.CL",))
+    with (
+        FaultProxy(llm_server) as proxy,
+        provider_for(proxy.base_url, prompt="summarize", limits=limits) as provider,
+    ):
+        assert provider.template.version >= 2
         first = list(summarize_papers(PAPERS[:2], provider, cache))
         assert [a.paper_id for a in first] == ["p1", "p2"]
-        for annotation in first:
+        for annotation, sent in zip(first, proxy.log[-2:], strict=True):
             assert annotation.ok, annotation.error
-            assert annotation.tldr is not None and annotation.tldr.startswith("This paper")
+            draft = make_draft(PAPERS[int(annotation.paper_id[1]) - 1])
+            assert draft.summary.tldr in sent["body"]["messages"][1]["content"]
+            assert annotation.tldr is not None and annotation.tags is not None
             Summary(tldr=annotation.tldr, tags=annotation.tags, why_it_matters=annotation.why_it_matters)
             prov = annotation.provenance
             assert prov is not None and prov.mode is not None and prov.mode.startswith("json_schema")
             assert prov.prompt_id == "summarize" and prov.prompt_hash == provider.template.hash
             assert prov.input_tokens and prov.output_tokens and not prov.cached
+            assert prov.fields is not None and set(prov.fields) >= {"tldr", "categories", "keywords"}
+            assert annotation.tags.categories == draft.summary.tags.categories  # the authors' own
         requests_before = len(proxy.log)
         stats = RunStats()
         second = list(summarize_papers(PAPERS[:2], provider, cache, stats=stats))
         assert len(proxy.log) == requests_before, "a cache hit must not send a request"
         assert all(a.provenance is not None and a.provenance.cached for a in second)
         assert [a.tldr for a in second] == [a.tldr for a in first]
+        assert [a.provenance.fields for a in second if a.provenance] == [
+            a.provenance.fields for a in first if a.provenance
+        ]
         assert stats.cached == 2
     cache.close()
 
 
 def test_faults_are_retried_and_nothing_is_paid_twice(llm_server: str) -> None:
     # probe: 429 then ok; p1: 500, truncated body, then ok; p2: timeout, then schema-violating JSON
-    # (re-asked), then ok; p3: ok.
-    script = ["429", "ok", "500", "truncate", "ok", "timeout", "badjson", "ok", "ok"]
+    # (re-asked), then ok; p3: a 200 whose JSON is cut off, a 200 with an HTML page (both retried as
+    # transient, not the paper's error), then ok.
+    script = ["429", "ok", "500", "truncate", "ok", "timeout", "badjson", "ok", "cut", "html", "ok"]
     cache = ResultCache.open()
     # "timeout" here stalls, then drops the connection; test_timeout_is_retried covers client timeouts.
     with FaultProxy(llm_server, script, stall_s=1.0) as proxy, provider_for(proxy.base_url) as provider:
@@ -95,7 +113,9 @@ def test_faults_are_retried_and_nothing_is_paid_twice(llm_server: str) -> None:
     for annotation in annotations:
         assert annotation.ok or annotation.error, "every paper ends annotated or with a recorded error"
     by_id = {a.paper_id: a for a in annotations}
-    assert by_id["p1"].ok and by_id["p3"].ok
+    assert by_id["p1"].ok and by_id["p3"].ok, by_id["p3"].error
+    p3 = by_id["p3"].provenance
+    assert p3 is not None and p3.attempts == 1 and p3.mode == "json_schema"
     p2 = by_id["p2"].provenance
     assert p2 is not None and p2.attempts >= 2
     assert by_id["p2"].ok == (p2.mode is not None and "reask" in p2.mode)
@@ -104,7 +124,30 @@ def test_faults_are_retried_and_nothing_is_paid_twice(llm_server: str) -> None:
     delivered_in = sum(u["input"] for u in proxy.delivered_usage)
     assert provider.stats["input_tokens"] == delivered_in
     assert delivered_in - billed_in == proxy.delivered_usage[0]["input"]  # the probe's tokens
-    assert provider.stats["retries"] >= 4
+    assert provider.stats["retries"] >= 6
+
+
+def test_small_model_is_recognised_and_a_cut_off_answer_is_retried_with_room(
+    llm_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    info = inspect_model(llm_server, "any-name")  # llama.cpp serves its one model under any name
+    assert info.n_params is not None and 100e6 < info.n_params < 200e6 and info.n_ctx == 2048
+    # No probe, a name without a size and 48 tokens: the first answer is cut off at the token limit.
+    with (
+        FaultProxy(llm_server) as proxy,
+        OpenAIProvider(
+            "smollm2", base_url=proxy.base_url, api_key="sk-local", probe=False, max_tokens=48, timeout_s=120
+        ) as provider,
+        caplog.at_level(logging.WARNING),
+    ):
+        result = provider.execute(PAPERS[2])
+    assert result.summary is not None, result.error
+    bodies = [entry["body"] for entry in proxy.log]
+    assert [body["max_tokens"] for body in bodies] == [48, COMPACT_MAX_TOKENS]
+    tags = bodies[1]["response_format"]["json_schema"]["schema"]["properties"]["tags"]["properties"]
+    assert tags["keywords"]["maxItems"] == COMPACT_LIMITS.max_items
+    assert "reask" not in (result.provenance.mode or "") and result.provenance.attempts == 2
+    assert caplog.text.count("using the compact schema") == 1
 
 
 def test_client_timeout_is_retried(llm_server: str) -> None:
@@ -122,7 +165,11 @@ def test_client_timeout_is_retried(llm_server: str) -> None:
 def test_probe_warns_when_server_ignores_response_format(
     llm_server: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with FaultProxy(llm_server, ["strip_format"]) as proxy, provider_for(proxy.base_url) as provider:
+    # Twice: a single answer off the schema could be a proxy's fault.
+    with (
+        FaultProxy(llm_server, ["strip_format", "strip_format"]) as proxy,
+        provider_for(proxy.base_url) as provider,
+    ):
         with caplog.at_level(logging.WARNING):
             enforced = provider.probe()
         assert not enforced

@@ -13,10 +13,15 @@ import pytest
 from pydantic import ValidationError
 
 from papersum.llm_request import (
+    COMPACT_LIMITS,
+    COMPACT_MAX_TOKENS,
     DEFAULT_LIMITS,
     OutputMode,
     SchemaLimits,
     build_chat_body,
+    is_small_model,
+    params_from_name,
+    render_variables,
     summary_json_schema,
 )
 from papersum.models import Paper, Summary, Tags
@@ -40,9 +45,14 @@ TEMPLATE_TEXT = 'id = "demo"\nversion = 2\nsystem = "Be brief."\nuser = "Title: 
 def test_load_render_and_hash() -> None:
     template = load_prompt("summarize")
     assert template.id == "summarize" and template.version >= 1
-    assert template.variables == ["title", "categories", "abstract"]
-    rendered = template.render(title="T", categories="cs.CL", abstract="An abstract.")
-    assert "An abstract." in rendered.user and "${" not in rendered.system + rendered.user
+    assert template.variables == ["title", "categories", "abstract", "category_candidates", "draft"]
+    assert load_prompt("summarize@1").variables == ["title", "categories", "abstract"]
+    rendered = template.render(**render_variables(PAPER, template))
+    assert (
+        PAPER.abstract in rendered.user
+        and '"tldr"' in rendered.user
+        and "${" not in rendered.system + rendered.user
+    )
     assert (
         template.hash.startswith(f"v{template.version}-") and template.hash == load_prompt("summarize").hash
     )
@@ -213,3 +223,30 @@ def test_rate_limiter_and_retry_policy() -> None:
     policy = RetryPolicy(base_delay_s=1.0, max_delay_s=8.0)
     assert policy.delay(0, retry_after_s=2.5) == 2.5
     assert all(0 <= policy.delay(n) <= min(8.0, 2**n) for n in range(6))
+
+
+def test_model_size_from_its_name() -> None:
+    assert params_from_name("SmolLM2-135M-Instruct") == 135_000_000
+    assert params_from_name("/models/SmolLM2-135M-Instruct.Q4_1.gguf") == 135_000_000
+    assert params_from_name("qwen2.5:0.5b") == 500_000_000
+    assert params_from_name("Qwen3-30B-A3B") == 30_000_000_000  # not the active "A3B"
+    assert params_from_name("gpt-4o-mini") is None and params_from_name("mixtral-8x7b") is None
+    assert is_small_model(params_from_name("Llama-3.2-1B-Instruct"))
+    assert not is_small_model(params_from_name("llama-3.2-3b")) and not is_small_model(None)
+
+
+def test_an_answer_cut_off_gets_more_room_within_the_context_then_none() -> None:
+    from papersum.providers.openai_provider import OpenAIProvider
+    from papersum.providers.structured import ChatReply
+
+    url = "http://127.0.0.1:9/v1"  # nothing is sent
+    with OpenAIProvider("m", base_url=url, limits=DEFAULT_LIMITS, probe=False) as provider:
+        provider.room.n_ctx = 1000
+        cut = ChatReply(content='{"tldr": "abc', input_tokens=500, finish_reason="length")
+        grown = provider.room.after_cut_off(DEFAULT_LIMITS, {"max_tokens": 400, "seed": 0}, cut)
+        assert grown == (DEFAULT_LIMITS, {"max_tokens": 492, "seed": 0})  # 1000 - 500 - 8
+        assert provider.room.after_cut_off(DEFAULT_LIMITS, grown[1], cut) is None
+    with OpenAIProvider("m", base_url=url, probe=False) as auto:  # "auto": compact, then more tokens
+        limits, params = auto.room.after_cut_off(auto.limits, dict(auto.params), cut) or (None, {})
+        assert limits is COMPACT_LIMITS and auto.limits is COMPACT_LIMITS
+        assert params["max_tokens"] == COMPACT_MAX_TOKENS and auto.identity()["limits"] == "auto"

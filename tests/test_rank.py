@@ -189,6 +189,8 @@ def test_load_library_from_every_format(tmp_path: Path) -> None:
     assert by_title["Zotero paper"].added == date(2024, 5, 1)
     assert by_title["A title-only entry on speech"].abstract is None
     assert not library.skipped
+    profile = ReaderProfile(name="alice", library=load_library([bib]), interests=["speech"])  # the contract
+    assert len(profile.library) == 2 and profile.library[1].title == "A title-only entry on speech"
 
 
 def test_a_bad_library_record_is_skipped_with_file_and_line(tmp_path: Path) -> None:

@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from digest_samples import HOSTILE_TITLE, sample_digest
 from papersum.render.html import render_html
 from papersum.send import SendError, SmtpSettings, build_message, html_to_text, send_message
+from smtp_support import Inbox, smtp_server
 from tls_support import make_certificate, server_context
 
 USER, PASSWORD = "digest-bot", "s3cret-Pa55"
-
-
-@dataclass
-class Inbox:
-    """What the SMTP server received: one (mail_from, rcpt_tos, raw bytes) per message."""
-
-    messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-        return "250 Message accepted"
-
-    def parsed(self, index: int = 0) -> EmailMessage:
-        message = message_from_bytes(self.messages[index][2], policy=default_policy)
-        assert isinstance(message, EmailMessage)
-        return message
 
 
 def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
@@ -48,12 +28,6 @@ def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, aut
     return AuthResult(success=ok, handled=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return make_certificate(tmp_path_factory.mktemp("tls"))
@@ -61,13 +35,8 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture
 def plain_server() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with smtp_server() as running:
+        yield running
 
 
 @pytest.fixture
@@ -131,18 +100,13 @@ def test_header_injection_is_rejected(html_digest: str) -> None:
 
 
 def test_starttls_with_login(certificate: tuple[Path, Path], html_digest: str) -> None:
-    inbox, port = Inbox(), _free_port()
-    controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=port,
+    server = smtp_server(
         tls_context=server_context(certificate),
         require_starttls=True,
         auth_required=True,
         authenticator=_authenticator,
     )
-    controller.start()
-    try:
+    with server as (inbox, port):
         message = build_message(
             html_digest, sender="d@example.org", recipients=["a@example.org"], subject="Weekly"
         )
@@ -176,20 +140,13 @@ def test_starttls_with_login(certificate: tuple[Path, Path], html_digest: str) -
         with pytest.raises(SendError, match="CERTIFICATE_VERIFY_FAILED"):
             send_message(message, untrusted)
         assert len(inbox.messages) == 1
-    finally:
-        controller.stop()
 
 
 def test_implicit_tls(certificate: tuple[Path, Path], html_digest: str) -> None:
-    inbox, port = Inbox(), _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=server_context(certificate))
-    controller.start()
-    try:
+    with smtp_server(ssl_context=server_context(certificate)) as (inbox, port):
         message = build_message(html_digest, sender="d@example.org", recipients=["a@example.org"])
         send_message(
             message,
             SmtpSettings(host="127.0.0.1", port=port, ssl=True, cafile=str(certificate[0]), timeout=10),
         )
         assert inbox.parsed().get_content_type() == "multipart/alternative"
-    finally:
-        controller.stop()

@@ -119,6 +119,14 @@ class ResultCache:
     def put(self, key: str, summary: Summary, provenance: Provenance) -> None:
         self._cache.set(key, CachedResult(summary=summary, provenance=provenance).model_dump_json())
 
+    def get_json(self, key: str) -> Any:
+        """A JSON value stored by another task under its own key prefix (e.g. rerank judgements)."""
+        raw = self._cache.get(key)
+        return None if raw is None else json.loads(raw)
+
+    def put_json(self, key: str, value: Any) -> None:
+        self._cache.set(key, json.dumps(value, sort_keys=True))
+
     def __contains__(self, key: str) -> bool:
         return key in self._cache
 

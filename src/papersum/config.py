@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -35,6 +36,7 @@ class Settings(BaseModel):
     prices_file: Path | None = None
     no_cache: bool = False
     schema_profile: str | None = None
+    prompt: str | None = None
     rpm: float | None = None
     tpm: float | None = None
     # Sources (papersum fetch, arxiv:/hf: inputs). The endpoints are overridable for mirrors and tests.
@@ -78,11 +80,18 @@ def _env_settings() -> dict[str, Any]:
     return values
 
 
-def load_settings(**flags: Any) -> Settings:
-    """Merge the layers; a flag left as None falls through to the next layer."""
+def load_settings(command_config: tuple[Path, Mapping[str, Any]] | None = None, **flags: Any) -> Settings:
+    """Merge the layers; a flag left as None falls through to the next layer.
+
+    `command_config` is a command's own config file (e.g. the newsletter's) with its settings: it
+    takes the config file's place, over the user's config file and under the environment.
+    """
     path = config_path()
     merged: dict[str, Any] = {}
     merged.update(_file_settings(path))
+    if command_config is not None:
+        path = command_config[0]
+        merged.update(command_config[1])
     merged.update(_env_settings())
     merged.update({k: v for k, v in flags.items() if v is not None})
     try:

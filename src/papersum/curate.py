@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, Self
 
 from papersum.models import Annotation, arxiv_id_base
 
@@ -45,9 +46,14 @@ class CurationResult:
     dropped: Counter[str] = field(default_factory=Counter)
 
 
+def id_key(paper_id: str) -> str:
+    """The identity of a paper across versions and sources: the arXiv id without version, else the id."""
+    return arxiv_id_base(paper_id) or paper_id
+
+
 def paper_key(annotation: Annotation) -> str:
     """The identity `--new-only` remembers: the arXiv id without version, else the paper id."""
-    return arxiv_id_base(annotation.paper_id) or annotation.paper_id
+    return id_key(annotation.paper_id)
 
 
 def _pattern(keyword: str) -> re.Pattern[str]:
@@ -158,7 +164,11 @@ def default_cache_dir() -> Path:
 
 
 class SeenStore:
-    """Paper keys already sent in a digest, with the date each was first sent (a small JSON file)."""
+    """Paper keys already sent in a digest, with the date each was first sent (a small JSON file).
+
+    Subclasses (the newsletter's per-reader state) keep more in the same file by extending
+    `_load` and `payload`; the write is always one atomic replace of the whole file.
+    """
 
     def __init__(self, path: Path, seen: dict[str, str] | None = None) -> None:
         self.path = path
@@ -173,41 +183,53 @@ class SeenStore:
             legacy = default_cache_dir() / SEEN_FILE
             if not (directory / SEEN_FILE).exists() and legacy.exists():
                 # Written by papersum <= 0.8 into the cache directory: carry it over.
-                store = cls._read(legacy)
+                store = cls.read(legacy)
                 store.path = directory / SEEN_FILE
                 return store
-        path = directory / SEEN_FILE
-        if not path.exists():
-            return cls(path)
-        return cls._read(path)
+        return cls.read(directory / SEEN_FILE)
 
     @classmethod
-    def _read(cls, path: Path) -> SeenStore:
+    def read(cls, path: Path) -> Self:
+        """The store at `path` (empty when the file does not exist yet); ValueError names a bad file."""
+        store = cls(path)
+        if not path.exists():
+            return store
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             seen = data["seen"]
             if not isinstance(seen, dict):
                 raise TypeError("'seen' is not an object")
+            store.seen = {str(key): str(value) for key, value in seen.items()}
+            store._load(data)
         except (OSError, ValueError, KeyError, TypeError) as error:
-            raise ValueError(
-                f"{path}: unreadable seen-papers store ({error}); delete it to start over"
-            ) from None
-        return cls(path, {str(key): str(value) for key, value in seen.items()})
+            raise ValueError(f"{path}: unreadable sent-papers store ({error}); fix or delete it") from None
+        return store
+
+    def _load(self, data: dict[str, Any]) -> None:
+        """Read what a subclass keeps beside `seen` (nothing here)."""
+
+    def payload(self) -> dict[str, Any]:
+        return {"version": 1, "seen": self.seen}
+
+    def save(self) -> None:
+        from papersum.datadir import atomic_write_text
+
+        atomic_write_text(self.path, json.dumps(self.payload(), indent=1, sort_keys=True) + "\n")
 
     def keys(self) -> frozenset[str]:
         return frozenset(self.seen)
 
-    def record(self, annotations: Iterable[Annotation], day: date) -> int:
-        """Remember these papers as sent on `day`, write the file; returns how many were new."""
+    def add(self, keys: Iterable[str], day: date) -> int:
+        """Remember these keys as sent on `day` (in memory); returns how many were new."""
         added = 0
-        for annotation in annotations:
-            key = paper_key(annotation)
+        for key in keys:
             if key not in self.seen:
                 self.seen[key] = day.isoformat()
                 added += 1
-        from papersum.datadir import atomic_write_text
+        return added
 
-        atomic_write_text(
-            self.path, json.dumps({"version": 1, "seen": self.seen}, indent=1, sort_keys=True) + "\n"
-        )
+    def record(self, annotations: Iterable[Annotation], day: date) -> int:
+        """Remember these papers as sent on `day`, write the file; returns how many were new."""
+        added = self.add((paper_key(annotation) for annotation in annotations), day)
+        self.save()
         return added

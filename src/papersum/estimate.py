@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from papersum.llm_request import DEFAULT_LIMITS, OutputMode, SchemaLimits, build_chat_body
+from papersum.llm_request import DEFAULT_LIMITS, OutputMode, SchemaLimits, build_chat_body, is_drafted
 from papersum.models import Paper
 from papersum.pricing import PriceTable
 from papersum.prompts import PromptTemplate
@@ -22,6 +22,7 @@ class Estimate:
     encoding: str
     papers: int
     input_tokens: int
+    draft_tokens: int  # of input_tokens: the offline draft a draft-and-refine prompt shows the model
     expected_output_tokens: int
     max_output_tokens: int
     expected_cost_usd: float | None
@@ -46,8 +47,16 @@ def estimate_run(
     """One strict json_schema request per paper, as the openai provider sends it (no retries)."""
     count = 0
     input_tokens = 0
+    draft_tokens = 0
+    drafted = is_drafted(template)
     schema_tokens: int | None = None
     for paper in papers:
+        if drafted:
+            from papersum.refine import draft_variables, make_draft
+
+            draft_tokens += sum(
+                count_text_tokens(text, model) for text in draft_variables(make_draft(paper)).values()
+            )
         body = build_chat_body(paper, model, template, OutputMode.json_schema, limits=limits)
         if schema_tokens is None:
             # The API bills the response_format schema as prompt tokens too (approximately its JSON).
@@ -61,6 +70,7 @@ def estimate_run(
         encoding=encoding_name_for_model(model),
         papers=count,
         input_tokens=input_tokens,
+        draft_tokens=draft_tokens,
         expected_output_tokens=expected_out,
         max_output_tokens=max_out,
         expected_cost_usd=prices.cost(model, input_tokens, expected_out),

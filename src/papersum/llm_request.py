@@ -10,6 +10,7 @@ cannot loop.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import re
@@ -89,6 +90,25 @@ COMPACT_LIMITS = SchemaLimits(
 # (3 of 58 seed papers were cut off at 512 with looser bounds).
 COMPACT_MAX_TOKENS = 640
 SCHEMA_PROFILES = {"full": DEFAULT_LIMITS, "compact": COMPACT_LIMITS}
+# Models below this size fill every list of the full schema and run out of tokens (SmolLM2-135M
+# did on 12 of 58 seed papers); they get the compact profile when the schema is left on "auto".
+SMALL_MODEL_PARAMS = 3_000_000_000
+# A size in a model name: "SmolLM2-135M-Instruct", "qwen2.5:0.5b", "Llama-3.2-1B" (not "A3B", "8x7B").
+_SIZE_IN_NAME = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)([MmBb])(?![A-Za-z0-9])")
+
+
+def params_from_name(name: str) -> int | None:
+    """The parameter count a model name states ("135M" -> 135e6, "0.5b" -> 5e8), else None."""
+    match = _SIZE_IN_NAME.search(name.replace("\\", "/").rsplit("/", 1)[-1])
+    if match is None:
+        return None
+    scale = 1e6 if match[2] in "Mm" else 1e9
+    return int(float(match[1]) * scale)
+
+
+def is_small_model(n_params: int | None) -> bool:
+    return n_params is not None and 0 < n_params < SMALL_MODEL_PARAMS
+
 
 # Characters a JSON string can hold unescaped on one line: no quote, backslash or newline.
 _PLAIN_CHARS = r'[^"\\\n]'
@@ -168,12 +188,43 @@ def response_format(mode: OutputMode, limits: SchemaLimits = DEFAULT_LIMITS) -> 
     return None
 
 
-def render_variables(paper: Paper) -> dict[str, str]:
-    return {
+def is_drafted(template: PromptTemplate) -> bool:
+    """A draft-and-refine template: it shows the model the offline engine's draft."""
+    from papersum.refine.draft import DRAFT_VARIABLES
+
+    return any(name in DRAFT_VARIABLES for name in template.variables)
+
+
+def render_variables(paper: Paper, template: PromptTemplate | None = None) -> dict[str, str]:
+    variables = {
         "title": paper.title or "(untitled)",
         "categories": ", ".join(paper.categories) or "(none given)",
         "abstract": paper.abstract,
     }
+    if template is not None and is_drafted(template):
+        from papersum.refine.draft import draft_variables, make_draft
+
+        variables |= draft_variables(make_draft(paper))
+    return variables
+
+
+def paper_limits(paper: Paper, template: PromptTemplate, limits: SchemaLimits) -> SchemaLimits:
+    """The bounds for this paper's answer. With a draft-and-refine prompt they never keep the model
+    from copying the draft (its TL;DR and phrases fit), and a schema that restricts categories to
+    arXiv ids restricts them to the draft's shortlist (the paper's own and the predicted ones)."""
+    if not is_drafted(template):
+        return limits
+    from papersum.refine.draft import make_draft
+
+    draft = make_draft(paper)
+    tags = draft.summary.tags
+    phrases = [*tags.keywords, *tags.tasks, *tags.methods, *tags.datasets]
+    return dataclasses.replace(
+        limits,
+        tldr_chars=max(limits.tldr_chars, len(draft.summary.tldr)),
+        phrase_chars=max([limits.phrase_chars, *map(len, phrases)]),
+        category_ids=draft.shortlist if limits.category_ids is not None else None,
+    )
 
 
 def build_messages(
@@ -184,7 +235,7 @@ def build_messages(
     limits: SchemaLimits = DEFAULT_LIMITS,
 ) -> list[dict[str, str]]:
     """System then user; each (raw output, error) pair in `feedback` appends a re-ask turn."""
-    rendered = template.render(**render_variables(paper))
+    rendered = template.render(**render_variables(paper, template))
     system = rendered.system
     if mode is not OutputMode.json_schema:
         # Without server-side enforcement the model must see the schema itself.
@@ -220,9 +271,10 @@ def build_chat_body(
     output_mode = OutputMode(mode)
     body: dict[str, Any] = {
         "model": model,
+        # The system message stays the same for every paper (prompt caching): no per-paper schema in it.
         "messages": build_messages(paper, template, output_mode, feedback, limits),
     }
-    fmt = response_format(output_mode, limits)
+    fmt = response_format(output_mode, paper_limits(paper, template, limits))
     if fmt is not None:
         body["response_format"] = fmt
     body.update(params)

@@ -151,6 +151,10 @@ class Provenance(BaseModel):
     cached: bool = False
     created_at: datetime
     duration_s: float | None = None
+    # Draft-and-refine prompts: where each field came from (draft, model, model+draft, paper) and
+    # what of the model's answer a guard did not keep, and why.
+    fields: dict[str, str] | None = None
+    rejected: dict[str, str] | None = None
 
 
 class Relevance(BaseModel):

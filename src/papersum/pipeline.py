@@ -105,15 +105,15 @@ def _too_long(paper: Paper, provider: Provider) -> Annotation:
     )
 
 
-def _from_cache(paper: Paper, hit: CachedResult) -> Annotation:
+def _from_cache(paper: Paper, hit: CachedResult, provider: Provider) -> Annotation:
     hit.provenance.cached = True  # `hit` was parsed for this paper alone: no copy needed
-    summary = hit.summary
+    summary, provenance = provider.finalize(paper, hit.summary, hit.provenance)
     return Annotation.from_paper(
         paper,
         tldr=summary.tldr,
         tags=summary.tags,
         why_it_matters=summary.why_it_matters,
-        provenance=hit.provenance,
+        provenance=provenance,
     )
 
 
@@ -144,12 +144,13 @@ def _finish(
     # A fallback (offline) result stands in for a failed LLM call: not cached, so a re-run retries the LLM.
     if cache is not None and key is not None and outcome.provenance.mode != FALLBACK_MODE:
         cache.put(key, outcome.summary, outcome.provenance)
+    summary, provenance = provider.finalize(paper, outcome.summary, outcome.provenance)
     return Annotation.from_paper(
         paper,
-        tldr=outcome.summary.tldr,
-        tags=outcome.summary.tags,
-        why_it_matters=outcome.summary.why_it_matters,
-        provenance=outcome.provenance,
+        tldr=summary.tldr,
+        tags=summary.tags,
+        why_it_matters=summary.why_it_matters,
+        provenance=provenance,
         error=outcome.error,
     )
 
@@ -162,7 +163,7 @@ def annotate_paper(paper: Paper, provider: Provider, cache: ResultCache | None) 
     if cache is not None and key is not None:
         hit = cache.get(key)
         if hit is not None:
-            return _from_cache(paper, hit)
+            return _from_cache(paper, hit, provider)
     return _finish(paper, key, _execute(paper, provider), provider, cache)
 
 
@@ -199,7 +200,7 @@ def _looked_up(
             hits = cache.get_many([job.key for job in jobs if job.key is not None])
             for job in jobs:
                 if job.key in hits and job.paper is not None:
-                    job.done = _from_cache(job.paper, hits[job.key])
+                    job.done = _from_cache(job.paper, hits[job.key], provider)
         yield from jobs
 
 

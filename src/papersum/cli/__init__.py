@@ -12,6 +12,7 @@ from papersum.cli import cache as cache_commands
 from papersum.cli import digest as digest_commands
 from papersum.cli import estimate as estimate_commands
 from papersum.cli import fetch as fetch_commands
+from papersum.cli import newsletter as newsletter_commands
 from papersum.cli import rank as rank_commands
 from papersum.cli import run as run_commands
 from papersum.cli import send as send_commands
@@ -51,6 +52,7 @@ app.command("rank")(rank_commands.rank)
 app.command("rate")(rank_commands.rate)
 app.add_typer(cache_commands.cache_app, name="cache")
 app.command("send")(send_commands.send)
+app.command("newsletter")(newsletter_commands.newsletter)
 app.add_typer(eval_app, name="eval")
 app.add_typer(batch_commands.batch_app, name="batch")
 app.add_typer(fetch_commands.fetch_app, name="fetch")

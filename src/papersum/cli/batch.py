@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from papersum.batch.limits import MAX_FILE_BYTES, MAX_FILE_REQUESTS
-from papersum.cli.common import BaseUrlOpt, InputsArg, QuietOpt, SkipBadOpt, say, user_errors
+from papersum.cli.common import BaseUrlOpt, InputsArg, PromptOpt, QuietOpt, SkipBadOpt, say, user_errors
 from papersum.errors import PapersumError, ProviderError, UsageError
 
 # The cache, the openai SDK and the provider are imported inside the commands: they are slow to
@@ -44,6 +44,7 @@ def prepare(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=1, help="Bytes per file (API limit 200 MB).")
     ] = MAX_FILE_BYTES,
+    prompt: PromptOpt = None,
     skip_bad: SkipBadOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -71,13 +72,15 @@ def prepare(
         raise UsageError(f"file limits cannot exceed the API's {MAX_FILE_REQUESTS:,} requests / 200 MB")
     if "-" in inputs:
         raise UsageError("batch prepare reads its inputs twice (check, then write): save stdin to a file")
-    settings = load_settings(provider="openai", model=model, base_url=base_url)
+    settings = load_settings(provider="openai", model=model, base_url=base_url, prompt=prompt)
     check_inputs(inputs, skip_bad, quiet)
     papers = (item for item in iter_papers(inputs) if isinstance(item, Paper))
     try:
         provider = batch_provider(model, settings.base_url, settings)
     except ProviderError as exc:
         raise _provider_failure(exc) from None
+    if settings.base_url:
+        provider.inspect_server()  # a small model gets requests that fit (the compact schema)
     with provider, ResultCache.open(settings.cache_dir) as cache:
         report = prepare_batch(
             papers,

@@ -144,6 +144,14 @@ FallbackOpt = Annotated[
 PricesOpt = Annotated[
     Path | None, typer.Option("--prices", help="JSON price file merged over the built-in price table.")
 ]
+PromptOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prompt",
+        help="LLM prompt template: summarize (the latest: refine the offline draft) or summarize@1 "
+        "(env PAPERSUM_PROMPT).",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
 FormatOpt = Annotated[

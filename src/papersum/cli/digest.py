@@ -9,7 +9,33 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from papersum.cli.common import FormatOpt, GroupByOpt, TitleOpt, TopOpt, open_output, say, user_errors
+from papersum.cli.common import (
+    BaseUrlOpt,
+    FormatOpt,
+    GroupByOpt,
+    MaxCostOpt,
+    ModelOpt,
+    NoCacheOpt,
+    PricesOpt,
+    ProviderOpt,
+    TitleOpt,
+    TopOpt,
+    open_output,
+    say,
+    user_errors,
+)
+from papersum.cli.relevance import (
+    InterestsOpt,
+    LibraryOpt,
+    MinScoreOpt,
+    ReaderOpt,
+    RelevanceFlags,
+    RerankBatchOpt,
+    RerankOpt,
+    RerankRequest,
+    RerankTopOpt,
+    order_by_relevance,
+)
 from papersum.errors import InputError, UsageError
 
 # Models, curation and renderers are imported inside the functions (start-up time of every command).
@@ -114,12 +140,27 @@ def digest(
         typer.Option("--new-only", help="Skip papers that were in an earlier digest written to a file."),
     ] = False,
     day: Annotated[str | None, typer.Option("--date", help="Digest date (default: today).")] = None,
+    library: LibraryOpt = None,
+    interests: InterestsOpt = None,
+    reader: ReaderOpt = None,
+    min_score: MinScoreOpt = None,
+    rerank: RerankOpt = None,
+    rerank_top: RerankTopOpt = 30,
+    rerank_batch: RerankBatchOpt = 10,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    max_cost: MaxCostOpt = None,
+    prices: PricesOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Curate and render a digest from annotations.
 
-    Papers are ranked by relevance when present, else by --include keyword matches, else
-    kept in input order; --top keeps the best N per group. Papers written to a digest file are
-    remembered in the cache dir, so --new-only can skip them next time.
+    With --library, --interests or --reader the papers are ranked for that reader (as
+    `papersum rank` does) and each shows why it was picked; otherwise they are ordered by the
+    relevance they carry, else by --include keyword matches, else kept in input order. --top keeps
+    the best N per group. Papers written to a digest file are remembered in the data dir, so
+    --new-only can skip them next time.
 
     Example:
 
@@ -140,9 +181,17 @@ def digest(
     )
     result = curate(read_annotations(annotations), curation)
     dropped = "; ".join(f"{count} {reason}" for reason, count in sorted(result.dropped.items()))
-    say(f"Ranked {len(result.kept)} papers by {result.scoring}" + (f"; dropped {dropped}" if dropped else ""))
+    relevance = RelevanceFlags(
+        library, interests, reader, tuple(include or ()), min_score, rerank,
+        RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache),
+    )  # fmt: skip
+    kept = order_by_relevance(result.kept, relevance, quiet=False)
+    if kept is result.kept:
+        say(f"Ranked {len(kept)} papers by {result.scoring}" + (f"; dropped {dropped}" if dropped else ""))
+    elif dropped:
+        say(f"Dropped before ranking: {dropped}")
     built = build_digest(
-        result.kept,
+        kept,
         group_by=group_by,
         top=top,
         title=title or DEFAULT_TITLE,

@@ -65,6 +65,8 @@ def estimate(
     )
     say(f"{result.papers} papers, model {result.model} (tokenizer {result.encoding}), prompt {template.hash}")
     say(f"  input tokens:   {result.input_tokens:,}")
+    if result.draft_tokens:
+        say(f"    of which the offline draft shown to the model: {result.draft_tokens:,}")
     say(
         f"  output tokens:  ~{result.expected_output_tokens:,} expected, "
         f"{result.max_output_tokens:,} if every answer hits max_tokens"

@@ -14,6 +14,7 @@ from papersum.cli.common import (
     ConcurrencyOpt,
     ModelOpt,
     NoCacheOpt,
+    PromptOpt,
     ProviderOpt,
     QuietOpt,
     user_errors,
@@ -32,6 +33,12 @@ eval_app = typer.Typer(
 
 LimitOpt = Annotated[
     int | None, typer.Option("--limit", "-n", min=1, help="Only the first N papers of the suite.")
+]
+SkipOpt = Annotated[
+    int,
+    typer.Option(
+        "--skip", min=0, help="Start after the first N papers (held-out slices: --skip 40 --limit 40)."
+    ),
 ]
 OutOpt = Annotated[
     Path | None,
@@ -94,6 +101,8 @@ def run_suite_command(
     out: Path | None,
     data_dir: Path | None,
     concurrency: str | None,
+    prompt: str | None = None,
+    skip: int = 0,
     repeat: bool,
     plots: bool,
     no_cache: bool,
@@ -110,7 +119,12 @@ def run_suite_command(
 
     _require_eval_extras(plots)
     settings = load_settings(
-        provider=provider, model=model, base_url=base_url, concurrency=concurrency, no_cache=no_cache or None
+        provider=provider,
+        model=model,
+        base_url=base_url,
+        concurrency=concurrency,
+        no_cache=no_cache or None,
+        prompt=prompt,
     )
     name = settings.provider
     if name is None:
@@ -123,6 +137,8 @@ def run_suite_command(
             "--provider": name,
             "--model": settings.model,
             "--base-url": settings.base_url,
+            "--prompt": settings.prompt if name != "offline" else None,
+            "--skip": skip or None,
             "--limit": limit,
             "--out": out,
             "--data-dir": data_dir,
@@ -131,7 +147,7 @@ def run_suite_command(
             "--no-cache": settings.no_cache,
         },
     )
-    total = len(load_suite(suite, data_dir=data_dir, limit=limit)) * (2 if repeat else 1)
+    total = len(load_suite(suite, data_dir=data_dir, limit=limit, skip=skip)) * (2 if repeat else 1)
     cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
     try:
         with (
@@ -147,6 +163,7 @@ def run_suite_command(
                 command=command,
                 data_dir=data_dir,
                 limit=limit,
+                skip=skip,
                 out_dir=out,
                 concurrency=settings.concurrency,
                 on_result=lambda _annotation: tick(),
@@ -176,9 +193,11 @@ def _suite_command(suite: str) -> Callable[..., None]:
         model: ModelOpt = None,
         base_url: BaseUrlOpt = None,
         limit: LimitOpt = None,
+        skip: SkipOpt = 0,
         out: OutOpt = None,
         data_dir: DataDirOpt = None,
         concurrency: ConcurrencyOpt = None,
+        prompt: PromptOpt = None,
         repeat: RepeatOpt = False,
         plots: PlotsOpt = True,
         no_cache: NoCacheOpt = False,
@@ -193,6 +212,8 @@ def _suite_command(suite: str) -> Callable[..., None]:
             out=out,
             data_dir=data_dir,
             concurrency=concurrency,
+            prompt=prompt,
+            skip=skip,
             repeat=repeat,
             plots=plots,
             no_cache=no_cache,

@@ -13,47 +13,40 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from papersum.cli.common import InputsArg, QuietOpt, SkipBadOpt, open_output, say, user_errors
+from papersum.cli.common import (
+    BaseUrlOpt,
+    InputsArg,
+    MaxCostOpt,
+    ModelOpt,
+    NoCacheOpt,
+    PricesOpt,
+    ProviderOpt,
+    QuietOpt,
+    SkipBadOpt,
+    open_output,
+    say,
+    user_errors,
+)
+from papersum.cli.relevance import (
+    ExcludeOpt,
+    IncludeOpt,
+    InterestsOpt,
+    LibraryOpt,
+    MinScoreOpt,
+    ReaderOpt,
+    RerankBatchOpt,
+    RerankOpt,
+    RerankRequest,
+    RerankTopOpt,
+    build_profile,
+    check_rerank,
+    ranking_summary,
+    rerank_with_llm,
+)
 from papersum.errors import BadInputError, InputError, UsageError
 
 if TYPE_CHECKING:
     from papersum.models import Annotation, Paper
-    from papersum.rank import ReaderProfile
-
-LibraryOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--library",
-        "-l",
-        help="The reader's library: BibTeX, RIS, Zotero CSV, papers JSONL/CSV or an earlier digest JSONL "
-        "(a directory is read whole). Repeatable.",
-    ),
-]
-InterestsOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--interests", help="Interest phrases, comma-separated (e.g. 'view synthesis, NeRF'). Repeatable."
-    ),
-]
-ReaderOpt = Annotated[
-    str | None,
-    typer.Option("--reader", help="Reader name: uses (and remembers for `papersum rate`) their ratings."),
-]
-IncludeOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--include", help="Keep only papers mentioning this term (whole word, any case). Repeatable."
-    ),
-]
-ExcludeOpt = Annotated[
-    list[str] | None, typer.Option("--exclude", help="Drop papers mentioning this term. Repeatable.")
-]
-MinScoreOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--min-score", help="Keep papers scoring at least X (standard deviations above the feed's average)."
-    ),
-]
 
 
 def _is_annotations(path: Path) -> bool:
@@ -114,41 +107,6 @@ def read_feed(inputs: list[str], skip_bad: bool, quiet: bool) -> tuple[list[Anno
     return annotations, papers
 
 
-def build_profile(
-    library: list[Path] | None, interests: list[str] | None, reader: str | None, quiet: bool
-) -> ReaderProfile:
-    from papersum.rank import Ratings, ReaderProfile, load_library, split_interests
-
-    entries = load_library(library) if library else None
-    if entries is not None and not quiet:
-        for error in entries.skipped:
-            say(f"skipped library record: {error}")
-        if not entries.entries:
-            say("warning: the library has no usable entries")
-    profile = ReaderProfile(
-        name=reader,
-        library=entries.entries if entries is not None else (),
-        interests=split_interests(interests or []),
-        ratings=Ratings.load(reader) if reader else None,
-    )
-    if profile.empty:
-        what = f"reader {reader!r} has no ratings yet; " if reader else ""
-        raise UsageError(f"{what}nothing to rank by: give --library FILE, --interests TEXT or --reader NAME")
-    return profile
-
-
-def profile_summary(profile: ReaderProfile) -> str:
-    parts = []
-    if profile.library:
-        parts.append(f"{len(profile.library)} library entries")
-    if profile.interests:
-        parts.append(f"{len(profile.interests)} interests")
-    if profile.ratings is not None and len(profile.ratings):
-        parts.append(f"{len(profile.ratings.liked)} rated up, {len(profile.ratings.disliked)} down")
-    who = f" for {profile.name}" if profile.name else ""
-    return f"{who} ({', '.join(parts)})"
-
-
 def record_line(annotation: Annotation, papers: dict[str, Paper]) -> str:
     """The input record plus `relevance`: a paper stays a paper, an annotation an annotation."""
     from papersum.render.jsonl import annotation_line
@@ -173,13 +131,24 @@ def rank(
     top: Annotated[int | None, typer.Option("--top", min=1, help="Keep the best N papers.")] = None,
     min_score: MinScoreOpt = None,
     out: Annotated[str, typer.Option("--out", "-o", help="Ranked JSONL file, or - for stdout.")] = "-",
+    rerank: RerankOpt = None,
+    rerank_top: RerankTopOpt = 30,
+    rerank_batch: RerankBatchOpt = 10,
+    provider: ProviderOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    max_cost: MaxCostOpt = None,
+    prices: PricesOpt = None,
+    no_cache: NoCacheOpt = False,
     skip_bad: SkipBadOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Rank papers (or annotations) for one reader, best first, each with a relevance score and reasons.
 
     Output: the kept records in rank order, as JSONL, each with `relevance: {score, reasons, matched}`.
-    The score is in standard deviations above the feed's average. Offline and deterministic.
+    The score is in standard deviations above the feed's average. The ranker is offline and
+    deterministic; --rerank llm lets the configured LLM reorder the top --rerank-top papers
+    (estimated first, bounded by --max-cost, cached).
 
     Example:
 
@@ -189,23 +158,27 @@ def rank(
     from papersum.rank import rank as rank_papers
     from papersum.rank.ratings import ShownPapers
 
+    use_llm = check_rerank(rerank)
     profile = build_profile(library, interests, reader, quiet)
+    if profile is None:
+        raise UsageError("nothing to rank by: give --library FILE, --interests TEXT or --reader NAME")
     annotations, papers = read_feed(inputs, skip_bad, quiet)
-    options = RankOptions(include=include or (), exclude=exclude or (), top=top, min_score=min_score)
+    shortlist = None if top is None else max(top, rerank_top) if use_llm else top
+    options = RankOptions(include=include or (), exclude=exclude or (), top=shortlist, min_score=min_score)
     result = rank_papers(annotations, profile, options)
+    if not quiet:
+        say(ranking_summary(result, profile))
+    kept = result.kept
+    if use_llm and kept:
+        flags = RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache)
+        kept = rerank_with_llm(kept, profile, flags, quiet)[:top]
     with open_output(out) as handle:
-        for annotation in result.kept:
+        for annotation in kept:
             handle.write(record_line(annotation, papers) + "\n")
     if reader:
-        ShownPapers.load(reader).remember(result.kept)
-    if not quiet:
-        dropped = "; ".join(f"{count} {why}" for why, count in sorted(result.dropped.items()))
-        say(
-            f"Ranked {result.considered} papers{profile_summary(profile)}: kept {len(result.kept)}"
-            + (f"; dropped {dropped}" if dropped else "")
-        )
-        if out != "-":
-            say(f"Wrote {out}")
+        ShownPapers.load(reader).remember(kept)
+    if not quiet and out != "-":
+        say(f"Wrote {len(kept)} papers to {out}")
 
 
 @user_errors

@@ -24,6 +24,7 @@ from papersum.cli.common import (
     ModelOpt,
     NoCacheOpt,
     PricesOpt,
+    PromptOpt,
     ProviderOpt,
     QuietOpt,
     SkipBadOpt,
@@ -34,6 +35,20 @@ from papersum.cli.common import (
     progress_bar,
     say,
     user_errors,
+)
+from papersum.cli.relevance import (
+    ExcludeOpt,
+    IncludeOpt,
+    InterestsOpt,
+    LibraryOpt,
+    MinScoreOpt,
+    ReaderOpt,
+    RelevanceFlags,
+    RerankBatchOpt,
+    RerankOpt,
+    RerankRequest,
+    RerankTopOpt,
+    order_by_relevance,
 )
 from papersum.errors import BadInputError, InputError, PapersumError
 
@@ -137,10 +152,8 @@ def annotate_inputs(
     quiet: bool,
     stats: RunStats,
 ) -> Iterator[Annotation]:
-    from papersum.cache import ResultCache
     from papersum.ingest import iter_papers
     from papersum.models import Paper
-    from papersum.pipeline import summarize_papers
 
     with tempfile.TemporaryDirectory(prefix="papersum-") as spool:
         inputs = _spool_stdin(inputs, Path(spool))
@@ -150,20 +163,35 @@ def annotate_inputs(
             if kept is not None
             else (item for item in iter_papers(inputs) if isinstance(item, Paper | InputError))
         )
-        cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
-        try:
-            with (
-                _provider(settings, quiet) as provider,
-                progress_bar("Summarising", total, not quiet) as tick,
+        yield from summarise_stream(papers, settings, quiet=quiet, stats=stats, total=total)
+
+
+def summarise_stream(
+    papers: Iterable[Paper | InputError],
+    settings: Settings,
+    *,
+    quiet: bool,
+    stats: RunStats,
+    total: int | None,
+) -> Iterator[Annotation]:
+    """Papers through the cached pipeline with the configured provider, a progress bar on a terminal."""
+    from papersum.cache import ResultCache
+    from papersum.pipeline import summarize_papers
+
+    cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
+    try:
+        with (
+            _provider(settings, quiet) as provider,
+            progress_bar("Summarising", total, not quiet) as tick,
+        ):
+            for annotation in summarize_papers(
+                papers, provider, cache, concurrency=settings.concurrency, stats=stats
             ):
-                for annotation in summarize_papers(
-                    papers, provider, cache, concurrency=settings.concurrency, stats=stats
-                ):
-                    tick()
-                    yield annotation
-        finally:
-            if cache is not None:
-                cache.close()
+                tick()
+                yield annotation
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def provider_flags(arguments: dict[str, Any]) -> dict[str, Any]:
@@ -177,6 +205,7 @@ def provider_flags(arguments: dict[str, Any]) -> dict[str, Any]:
         "max_cost": arguments["max_cost"],
         "fallback": arguments["fallback"],
         "prices_file": arguments["prices"],
+        "prompt": arguments["prompt"],
     }
 
 
@@ -191,6 +220,7 @@ def summarize(
     max_cost: MaxCostOpt = None,
     fallback: FallbackOpt = None,
     prices: PricesOpt = None,
+    prompt: PromptOpt = None,
     skip_bad: SkipBadOpt = False,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -241,15 +271,28 @@ def run(
     max_cost: MaxCostOpt = None,
     fallback: FallbackOpt = None,
     prices: PricesOpt = None,
+    prompt: PromptOpt = None,
     skip_bad: SkipBadOpt = False,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
+    library: LibraryOpt = None,
+    interests: InterestsOpt = None,
+    reader: ReaderOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    min_score: MinScoreOpt = None,
+    rerank: RerankOpt = None,
+    rerank_top: RerankTopOpt = 30,
+    rerank_batch: RerankBatchOpt = 10,
 ) -> None:
     """Summarise papers, then write the digest (out/digest.md, out/digest.jsonl, ...).
 
+    With --library, --interests or --reader the digest is ordered for that reader (as
+    `papersum rank` does) and each paper says why it was picked.
+
     Example:
 
-        papersum run seeds/ --out-dir out
+        papersum run seeds/ --out-dir out --interests "retrieval, agents" --min-score 0.5
     """
     from datetime import date
 
@@ -263,6 +306,17 @@ def run(
     stats = RunStats()
     announce_sources(inputs, quiet)
     annotations = list(annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats))
+    if include or exclude:
+        from papersum.curate import Curation, curate
+
+        annotations = curate(
+            annotations, Curation(include=tuple(include or ()), exclude=tuple(exclude or ()))
+        ).kept
+    relevance = RelevanceFlags(
+        library, interests, reader, tuple(include or ()), min_score, rerank,
+        RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache),
+    )  # fmt: skip
+    annotations = order_by_relevance(annotations, relevance, quiet)
     digest = build_digest(
         annotations, group_by=group_by, top=top, title=title or DEFAULT_TITLE, day=date.today()
     )

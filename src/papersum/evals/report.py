@@ -49,6 +49,7 @@ class RunMeta(BaseModel):
     provider: str
     model: str
     limit: int | None = None
+    skip: int = 0
     papers: int
     date: str = Field(description="UTC ISO timestamp of the run")
     command: str
@@ -128,6 +129,7 @@ def render_markdown(report: Report) -> str:
         "",
         f"Provider `{meta.provider}`, model `{meta.model}`, {meta.papers} papers"
         + (f" (--limit {meta.limit})" if meta.limit is not None else " (full dev set)")
+        + (f" after the first {meta.skip}" if meta.skip else "")
         + f", run {meta.date}.",
         "",
         "Scores are percentages (F1, accuracy, rates) unless marked otherwise. Published numbers are on",

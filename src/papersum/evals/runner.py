@@ -60,6 +60,7 @@ def run_eval(
     command: str,
     data_dir: Path | None = None,
     limit: int | None = None,
+    skip: int = 0,
     out_dir: Path | None = None,
     concurrency: int | str = 1,
     on_result: Callable[[Annotation], None] | None = None,
@@ -73,7 +74,7 @@ def run_eval(
     `on_result` is called once per finished paper (progress bars), on both passes.
     """
     started = datetime.now(UTC)
-    items = load_suite(suite, data_dir=data_dir, limit=limit)
+    items = load_suite(suite, data_dir=data_dir, limit=limit, skip=skip)
     data_file = find_data_file(SUITES[suite], data_dir)
     clock = time.perf_counter()
     annotations = annotate(items, provider, cache, concurrency=concurrency, on_result=on_result)
@@ -87,6 +88,7 @@ def run_eval(
         provider=provider.name,
         model=provider.model,
         limit=limit,
+        skip=skip,
         papers=len(items),
         date=started.strftime("%Y-%m-%dT%H:%M:%SZ"),
         command=command,

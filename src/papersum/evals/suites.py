@@ -128,8 +128,10 @@ def parse_record(spec: SuiteSpec, record: dict[str, Any], where: str) -> SuiteIt
     return SuiteItem(paper=paper, gold=_gold(spec, record, where))
 
 
-def load_suite(name: str, *, data_dir: Path | None = None, limit: int | None = None) -> list[SuiteItem]:
-    """The first `limit` items (all when None) of a suite, in file order."""
+def load_suite(
+    name: str, *, data_dir: Path | None = None, limit: int | None = None, skip: int = 0
+) -> list[SuiteItem]:
+    """The first `limit` items (all when None) of a suite after the first `skip`, in file order."""
     if name not in SUITES:
         raise EvalDataError(f"unknown suite '{name}'; choose one of {', '.join(SUITES)}")
     spec = SUITES[name]
@@ -140,6 +142,9 @@ def load_suite(name: str, *, data_dir: Path | None = None, limit: int | None = N
             if limit is not None and len(items) >= limit:
                 break
             if not line.strip():
+                continue
+            if skip > 0:
+                skip -= 1
                 continue
             where = f"{path}:{number}"
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -44,12 +45,19 @@ def _as_list(value: Any, splitter: str) -> list[str]:
     return [collapse_whitespace(part) for part in str(value).split(splitter) if part.strip()]
 
 
+_YEAR_OR_MONTH = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2]))?")
+
+
 def _parse_date(value: Any) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    # Bibliographic exports often give only a year or a month: read them as the period's first day.
+    if _YEAR_OR_MONTH.fullmatch(text):
+        year, _, month = text.partition("-")
+        return date(int(year), int(month or 1), 1)
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:

@@ -94,3 +94,13 @@ def clean_known_categories(categories: list[str], limit: int) -> list[str]:
         if category and _CATEGORY_ID.match(category) and category not in kept:
             kept.append(category)
     return kept[:limit]
+
+
+def category_candidates(title: str, abstract: str, k: int = 5) -> list[tuple[str, float]]:
+    """The k most likely categories with their softmax probabilities, most likely first."""
+    model = load_model()
+    scores = score_array(title, abstract, model)
+    ranked = np.argsort(-scores, kind="stable")[:k].tolist()
+    weights = np.exp(scores - scores.max())
+    total = float(weights.sum())
+    return [(model.classes[index], float(weights[index]) / total) for index in ranked]

@@ -85,3 +85,17 @@ def classify_contribution(title: str, abstract: str) -> Contribution:
         if any(trigger in lower for trigger in triggers) and pattern.search(lower):
             return kind
     return Contribution.method
+
+
+def has_cue(kind: Contribution, title: str, abstract: str) -> bool:
+    """Whether the text has a cue for `kind` (any rule or title hint for it fires); "method", the
+    default when nothing fires, needs none."""
+    if kind is Contribution.method:
+        return True
+    if any(hint is kind and pattern.search(title) for hint, pattern in _TITLE_HINTS):
+        return True
+    lower = abstract.lower()
+    return any(
+        rule is kind and any(t in lower for t in triggers) and pattern.search(lower) is not None
+        for (rule, pattern), triggers in zip(_RULES, _TRIGGERS, strict=True)
+    )

@@ -502,3 +502,16 @@ def _candidate_scores(
                 expected_f = 2.0 * expected_hits / (n_tokens + gold_length)
                 kept = len(text.split()) / full_length
                 yield text, base_score + w_expected * expected_f + w_prefix * float(is_prefix) + w_kept * kept
+
+
+def expected_rouge1(title: str, abstract: str, text: str) -> float:
+    """The word model's expected ROUGE-1 F1 of any `text` against a human TL;DR of this abstract,
+    the estimate the engine ranks its own candidates by (a word the abstract lacks counts as a miss)."""
+    tokens = _ROUGE_TOKEN.findall(text.lower())
+    sentences = split_sentences(abstract)
+    if not tokens or not sentences:
+        return 0.0
+    model = load_model()
+    probabilities = fast_word_probabilities(title, sentences, model)
+    hits = sum(probabilities.get(token, 0.0) for token in set(tokens))
+    return 2.0 * hits / (len(tokens) + model.gold_length)

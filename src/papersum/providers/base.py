@@ -58,6 +58,11 @@ class Provider(ABC):
         `execute` on each; may raise for the whole batch, which is then retried paper by paper."""
         return [self.execute(paper) for paper in papers]
 
+    def finalize(self, paper: Paper, summary: Summary, provenance: Provenance) -> tuple[Summary, Provenance]:
+        """The annotation's final summary from the provider's answer, fresh or from the cache (the
+        cache keeps the answer itself, so improving this step never needs a new request)."""
+        return summary, provenance
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release servers, sockets and files."""
 

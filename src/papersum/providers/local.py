@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from papersum.llm_request import COMPACT_LIMITS, COMPACT_MAX_TOKENS
-from papersum.models import Paper
+from papersum.models import Paper, Provenance, Summary
 from papersum.providers.base import Provider, ProviderError, ProviderResult
 from papersum.providers.openai_provider import DUMMY_KEY, OpenAIProvider
+from papersum.providers.structured import ChatReply
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 LOCAL_LIMITS = COMPACT_LIMITS
@@ -107,6 +108,16 @@ class LocalProvider(Provider):
 
     def execute(self, paper: Paper) -> ProviderResult:
         return self._inner.execute(paper)
+
+    def finalize(self, paper: Paper, summary: Summary, provenance: Provenance) -> tuple[Summary, Provenance]:
+        return self._inner.finalize(paper, summary, provenance)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self._inner.params
+
+    def chat(self, body: dict[str, Any]) -> ChatReply:
+        return self._inner.chat(body)
 
     def close(self) -> None:
         self._inner.close()

@@ -19,12 +19,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import openai
 
-from papersum.llm_request import DEFAULT_LIMITS, OutputMode, SchemaLimits
-from papersum.models import Paper, Provenance
+from papersum.llm_request import OutputMode, SchemaLimits, is_drafted, params_from_name
+from papersum.models import Paper, Provenance, Summary
 from papersum.pricing import Budget, BudgetExceededError, PriceTable, load_price_table
 from papersum.prompts import PromptTemplate, load_prompt
 from papersum.providers.base import Provider, ProviderError, ProviderResult
 from papersum.providers.ratelimit import RateLimiter, RetryPolicy, parse_retry_after
+from papersum.providers.room import AnswerRoom
+from papersum.providers.server_info import inspect_model
 from papersum.providers.structured import (
     ChatReply,
     RequestFailedError,
@@ -41,6 +43,9 @@ log = logging.getLogger(__name__)
 DUMMY_KEY = "sk-no-key-required"  # local servers (llama.cpp, vLLM, Ollama) accept any key
 _KEY_LIKE = re.compile(r"\b(sk|key|api)[-_][A-Za-z0-9_\-*.]{6,}", re.IGNORECASE)
 _PROBE_VALUE = "papersum-probe-7"
+# A small model usually runs on a CPU next to us, several requests sharing it: answers can take
+# minutes, and a timed-out request that is sent again only adds to the queue.
+SMALL_MODEL_TIMEOUT_S = 300.0
 _SDK_PARAMS = frozenset(
     {
         "model",
@@ -104,9 +109,11 @@ class OpenAIProvider(Provider):
         fallback: Provider | None = None,
         probe: bool = True,
         provider_label: str | None = None,
-        limits: SchemaLimits = DEFAULT_LIMITS,
+        limits: SchemaLimits | None = None,
         extra_params: dict[str, Any] | None = None,
     ) -> None:
+        """`limits=None` is the "auto" schema: full bounds, compact ones for a small model (its name
+        or the server says so) and from the first answer cut off at the token limit."""
         base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
         key = api_key or os.environ.get("OPENAI_API_KEY") or None
         if key is None and base_url is None:
@@ -115,15 +122,19 @@ class OpenAIProvider(Provider):
         self._model = model
         self.base_url = base_url or "https://api.openai.com/v1"
         self.template = load_prompt(prompt) if isinstance(prompt, str) else prompt
+        self._drafted = is_drafted(self.template)
         if _is_reasoning_model(model):
             # o-series and gpt-5 take max_completion_tokens (reasoning included) and no temperature.
-            self.params: dict[str, Any] = {"max_completion_tokens": max_tokens}
+            params: dict[str, Any] = {"max_completion_tokens": max_tokens}
         else:
-            self.params = {"max_tokens": max_tokens, "temperature": temperature}
+            params = {"max_tokens": max_tokens, "temperature": temperature}
             if seed is not None:
-                self.params["seed"] = seed
-        self.params.update(extra_params or {})
-        self.limits = limits
+                params["seed"] = seed
+        params.update(extra_params or {})
+        # What keys the cache: the configuration, not the bounds "auto" may switch to mid-run.
+        self._configured_params = dict(sorted(params.items()))
+        self._configured_limits = limits
+        self.room = AnswerRoom(model, limits, params, on_compact=self._small_model_timeout)
         self.max_attempts = max_attempts
         self.retry = retry or RetryPolicy()
         self.limiter = limiter or RateLimiter()
@@ -131,10 +142,12 @@ class OpenAIProvider(Provider):
         self.prices = prices or load_price_table()
         self.fallback = fallback
         self.label = provider_label or self.name
+        self._timeout_s = timeout_s
         self._client = openai.OpenAI(
             api_key=self._api_key, base_url=self.base_url, max_retries=0, timeout=timeout_s
         )
         self._mode = OutputMode.json_schema
+        self.room.learn(params_from_name(model), None, "its name")
         self._probe_pending = probe
         self._budget_warned = False
         self._probe_lock = threading.Lock()
@@ -164,15 +177,30 @@ class OpenAIProvider(Provider):
         return self._mode
 
     def identity(self) -> dict[str, Any]:
-        return {
+        identity = {
             "provider": self.label,
             "model": self._model,
             "endpoint": _public_url(self.base_url),
             "prompt": self.template.hash,
-            "params": dict(sorted(self.params.items())),
+            "params": self._configured_params,
             "max_attempts": self.max_attempts,
-            "limits": self.limits.as_dict(),
+            "limits": self._configured_limits.as_dict() if self._configured_limits else "auto",
         }
+        if self._drafted:
+            from papersum.offline import OFFLINE_ENGINE_VERSION
+
+            identity["draft"] = OFFLINE_ENGINE_VERSION  # the draft is part of the prompt
+        return identity
+
+    def finalize(self, paper: Paper, summary: Summary, provenance: Provenance) -> tuple[Summary, Provenance]:
+        """With a draft-and-refine prompt, the guards decide field by field between draft and answer."""
+        if not self._drafted or provenance.mode == "fallback":
+            return summary, provenance
+        from papersum.refine import make_draft, refine
+
+        refined = refine(paper, make_draft(paper), summary)
+        update = {"fields": refined.fields, "rejected": refined.rejected or None}
+        return refined.summary, provenance.model_copy(update=update)
 
     def execute(self, paper: Paper) -> ProviderResult:
         started = time.monotonic()
@@ -189,6 +217,7 @@ class OpenAIProvider(Provider):
                 on_mode_rejected=self._degrade,
                 params=self.params,
                 limits=self.limits,
+                on_truncated=self.room.after_cut_off,
             )
         except StructuredOutputError as exc:
             if isinstance(exc.__cause__, BudgetExceededError) and not self._budget_warned:
@@ -203,6 +232,12 @@ class OpenAIProvider(Provider):
 
     def close(self) -> None:
         self._client.close()
+
+    def chat(self, body: dict[str, Any]) -> ChatReply:
+        """Send one chat request built elsewhere (e.g. the relevance rerank) through the same probe,
+        pacing, budget and retries as summaries."""
+        self._maybe_probe()
+        return self._send(body)
 
     # -- internals ---------------------------------------------------------------------------
     def redact(self, text: str) -> str:
@@ -254,6 +289,25 @@ class OpenAIProvider(Provider):
             summary=offline.summary, provenance=provenance, error=offline.error, raw_output=raw
         )
 
+    # -- room to answer (providers/room.py) -------------------------------------------------
+    @property
+    def limits(self) -> SchemaLimits:
+        return self.room.limits
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.room.params
+
+    def _small_model_timeout(self) -> None:
+        if self._timeout_s < SMALL_MODEL_TIMEOUT_S:
+            self._client = self._client.with_options(timeout=SMALL_MODEL_TIMEOUT_S)
+
+    def inspect_server(self) -> None:
+        """Ask the server how big the model is and how long its context is (no-op if it will not say)."""
+        key = self._api_key if self._api_key != DUMMY_KEY else None
+        info = inspect_model(self.base_url, self._model, key)
+        self.room.learn(info.n_params, info.n_ctx, f"the server ({info.source})")
+
     def _degrade(self, mode: OutputMode) -> None:
         if self._mode is mode:
             log.warning(
@@ -270,6 +324,7 @@ class OpenAIProvider(Provider):
                 return
             self._probe_pending = False
             try:
+                self.inspect_server()
                 self.probe()
             except ProviderError as exc:
                 self._probe_failure = exc
@@ -293,30 +348,32 @@ class OpenAIProvider(Provider):
             "max_tokens": 48,
             "temperature": 0.0,
         }
-        try:
-            reply = self._send(body)
-        except ResponseFormatRejectedError:
-            self._degrade(OutputMode.json_schema)
-            return False
-        except RequestFailedError as exc:
-            if isinstance(exc, TransientFailureError) and exc.unreachable:
-                # Nothing will work: stop now instead of retrying every paper against a dead server.
-                raise ProviderError(f"cannot reach {_public_url(self.base_url)} ({exc})") from None
-            log.warning("response_format probe not completed (%s); assuming json_schema works", exc)
-            return True
-        try:
-            enforced = bool(json.loads(strip_think(reply.content or "")) == {"answer": _PROBE_VALUE})
-        except json.JSONDecodeError:
-            enforced = False
-        if not enforced:
-            log.warning(
-                "server %s ignores response_format (probe answer %r); using json_object with the schema "
-                "in the prompt, validated and re-asked on error",
-                _public_url(self.base_url),
-                (reply.content or "")[:60],
-            )
-            self._mode = OutputMode.json_object
-        return enforced
+        # Two tries: one answer off the schema may be a proxy's or the network's fault, two are the server's.
+        for _ in range(2):
+            try:
+                reply = self._send(body)
+            except ResponseFormatRejectedError:
+                self._degrade(OutputMode.json_schema)
+                return False
+            except RequestFailedError as exc:
+                if isinstance(exc, TransientFailureError) and exc.unreachable:
+                    # Nothing will work: stop now instead of retrying every paper against a dead server.
+                    raise ProviderError(f"cannot reach {_public_url(self.base_url)} ({exc})") from None
+                log.warning("response_format probe not completed (%s); assuming json_schema works", exc)
+                return True
+            try:
+                if json.loads(strip_think(reply.content or "")) == {"answer": _PROBE_VALUE}:
+                    return True
+            except json.JSONDecodeError:
+                pass
+        log.warning(
+            "server %s ignores response_format (probe answer %r); using json_object with the schema "
+            "in the prompt, validated and re-asked on error",
+            _public_url(self.base_url),
+            (reply.content or "")[:60],
+        )
+        self._mode = OutputMode.json_object
+        return False
 
     def _count(self, **deltas: float) -> None:
         with self._stats_lock:
@@ -339,6 +396,8 @@ class OpenAIProvider(Provider):
                 self._count(requests=1)
                 try:
                     response = self._client.chat.completions.create(**known, extra_body=extra or None)
+                    if not _is_completion(response):
+                        raise ValueError(f"no choices in {str(response)[:60]!r}")
                 except openai.BadRequestError as exc:
                     if "response_format" in body and body["response_format"].get("type") == "json_schema":
                         raise ResponseFormatRejectedError(self.redact(str(exc))) from None
@@ -358,9 +417,11 @@ class OpenAIProvider(Provider):
                 except (openai.APITimeoutError, openai.APIConnectionError) as exc:
                     wait = self.retry.delay(retry_number)
                     failure = type(exc).__name__
-                except openai.APIResponseValidationError as exc:
+                except (openai.APIResponseValidationError, ValueError) as exc:
+                    # A 200 whose body is not JSON (cut off by a proxy, an HTML error page...): the
+                    # server's answer never arrived, so ask again; it is not the paper's fault.
                     wait = self.retry.delay(retry_number)
-                    failure = f"malformed response: {exc}"
+                    failure = f"malformed response body ({type(exc).__name__}: {str(exc)[:80]})"
                 else:
                     reply = _to_reply(response)
                     actual = (
@@ -389,6 +450,12 @@ class OpenAIProvider(Provider):
 def _is_reasoning_model(model: str) -> bool:
     name = model.rsplit("/", 1)[-1]
     return name.startswith(("o1", "o3", "o4", "gpt-5"))
+
+
+def _is_completion(response: Any) -> bool:
+    """A chat completion with at least one choice (the SDK passes other JSON and text through)."""
+    choices = getattr(response, "choices", None)
+    return isinstance(choices, list) and bool(choices) and getattr(choices[0], "message", None) is not None
 
 
 def _to_reply(response: Any) -> ChatReply:

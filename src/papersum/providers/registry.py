@@ -39,16 +39,26 @@ def _llm_options(settings: Any, options: dict[str, Any]) -> dict[str, Any]:
         from papersum.providers.ratelimit import RateLimiter
 
         llm["limiter"] = RateLimiter(rpm=rpm, tpm=tpm)
-    # Schema bounds: "full" (the model's maxima, for API models) or "compact" (small local models).
+    # Schema bounds: "full" (the model's maxima, for API models), "compact" (small local models) or
+    # "auto" (the default: full, compact when the model is small or an answer is cut off).
     profile = getattr(settings, "schema_profile", None)
-    if profile:
+    if profile and profile != "auto":
         from papersum.llm_request import COMPACT_MAX_TOKENS, SCHEMA_PROFILES
 
         if profile not in SCHEMA_PROFILES:
-            raise UsageError(f"PAPERSUM_SCHEMA must be one of {', '.join(SCHEMA_PROFILES)} (got {profile!r})")
+            choices = ", ".join(["auto", *SCHEMA_PROFILES])
+            raise UsageError(f"PAPERSUM_SCHEMA must be one of {choices} (got {profile!r})")
         llm["limits"] = SCHEMA_PROFILES[profile]
         if profile == "compact":
             llm["max_tokens"] = COMPACT_MAX_TOKENS
+    prompt = getattr(settings, "prompt", None)
+    if prompt:
+        from papersum.prompts import PromptError, load_prompt
+
+        try:
+            llm["prompt"] = load_prompt(prompt)
+        except PromptError as exc:
+            raise UsageError(str(exc)) from None
     for name in ("max_tokens", "temperature", "timeout_s", "max_attempts", "limiter", "retry", "probe"):
         if options.get(name) is not None:
             llm[name] = options[name]
@@ -72,6 +82,15 @@ def _openai(
         raise UsageError(str(exc)) from None
 
 
+def _slots(concurrency: int | str | None) -> int:
+    """llama.cpp slots for `--concurrency` (auto: as many as requests the pipeline sends at once)."""
+    from papersum.pipeline import AUTO_REQUESTS
+
+    if concurrency in (None, "auto"):
+        return AUTO_REQUESTS
+    return max(1, min(int(concurrency), 8))
+
+
 def _local(model: str | None = None, settings: Any = None, **options: Any) -> Provider:
     from papersum.providers.base import ProviderError
     from papersum.providers.local import LocalProvider
@@ -80,7 +99,9 @@ def _local(model: str | None = None, settings: Any = None, **options: Any) -> Pr
         return LocalProvider(
             model,
             threads=options.get("threads") or 0,
-            n_parallel=options.get("n_parallel") or 1,
+            # One llama.cpp slot per parallel request: it decodes them together in one batch, so
+            # --concurrency N gives N answers for little more CPU than one (same single thread).
+            n_parallel=options.get("n_parallel") or _slots(getattr(settings, "concurrency", None)),
             **_llm_options(settings, options),
         )
     except ProviderError as exc:

@@ -79,6 +79,12 @@ class StructuredOutputError(Exception):
         return self.usage.attempts
 
 
+# (limits, params, the cut-off reply) -> the next attempt's (limits, params), or None: no more room.
+TruncationPolicy = Callable[
+    [SchemaLimits, dict[str, Any], ChatReply], tuple[SchemaLimits, dict[str, Any]] | None
+]
+
+
 @dataclass
 class StructuredResult:
     summary: Summary
@@ -127,9 +133,16 @@ def request_structured(
     on_mode_rejected: Callable[[OutputMode], None] = lambda _mode: None,
     params: dict[str, Any] | None = None,
     limits: SchemaLimits = DEFAULT_LIMITS,
+    on_truncated: TruncationPolicy | None = None,
 ) -> StructuredResult:
-    """Ask until the answer validates or `max_attempts` requests were made."""
+    """Ask until the answer validates or `max_attempts` requests were made.
+
+    An answer cut off at the token limit is not re-asked with the same bounds (it would be cut
+    again): `on_truncated` gives the next attempt's bounds (tighter schema or more tokens); without
+    one, or when it has nothing left to give, the model is re-asked to keep every field shorter.
+    """
     mode = first_mode
+    params = dict(params or {})
     usage = Usage()
     feedback: list[tuple[str, str]] = []
     modes_tried: list[str] = []
@@ -139,9 +152,7 @@ def request_structured(
         usage.attempts += 1
         label = mode.value + ("+reask" if feedback else "")
         modes_tried.append(label)
-        body = build_chat_body(
-            paper, model, template, mode, feedback=feedback, limits=limits, **(params or {})
-        )
+        body = build_chat_body(paper, model, template, mode, feedback=feedback, limits=limits, **params)
         try:
             reply = send(body)
         except ResponseFormatRejectedError as exc:
@@ -161,7 +172,13 @@ def request_structured(
         except (ValidationError, ValueError) as exc:
             last_error = validation_message(exc)
             if reply.finish_reason == "length":
-                last_error += " (the answer was cut off at the token limit: keep every field shorter)"
+                last_error += " (the answer was cut off at the token limit"
+                bounds = on_truncated(limits, params, reply) if on_truncated is not None else None
+                if bounds is not None:
+                    limits, params = bounds
+                    last_error += "; retried with room to finish)"
+                    continue  # a fresh request: the cut-off answer would only lengthen the prompt
+                last_error += ": keep every field shorter)"
             feedback = [*feedback[-1:], (last_raw, last_error)]  # keep the prompt bounded
             continue
         return StructuredResult(summary, label, usage, last_raw, modes_tried)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from papersum.errors import InputError, UsageError
 from papersum.rank.text import Document
@@ -42,8 +42,9 @@ class LibraryEntry:
 
 
 @dataclass(frozen=True)
-class Library:
-    """Entries read from one or more files, plus the records that could not be read (skipped)."""
+class Library(Sequence[LibraryEntry]):
+    """Entries read from one or more files (a sequence of them), plus the records that could not be
+    read (`skipped`), so `ReaderProfile(library=load_library(paths))` works as it is."""
 
     entries: tuple[LibraryEntry, ...] = ()
     skipped: tuple[InputError, ...] = ()
@@ -53,6 +54,15 @@ class Library:
 
     def __iter__(self) -> Iterator[LibraryEntry]:
         return iter(self.entries)
+
+    @overload
+    def __getitem__(self, index: int) -> LibraryEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[LibraryEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> LibraryEntry | Sequence[LibraryEntry]:
+        return self.entries[index]
 
 
 def match_keys(paper_id: str, title: str) -> set[str]:

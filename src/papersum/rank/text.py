@@ -52,7 +52,7 @@ def terms(text: str) -> list[str]:
 def surface_forms(text: str) -> dict[str, str]:
     """Term -> the words as written in `text` (first occurrence), to show shared terms to people."""
     raw = [w for w in _PIECE.findall(text.lower()) if w not in STOPWORDS]
-    folded = [fold_inflection(w) for w in raw]
+    folded = [_FOLDED.get(w) or _fold(w) for w in raw]
     forms: dict[str, str] = {}
     for index, term in enumerate(folded):
         forms.setdefault(term, raw[index])

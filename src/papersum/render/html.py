@@ -299,6 +299,11 @@ def paper_block(annotation: Annotation) -> str:
             f'background:#fff7e0;color:#5c4400;font-size:14px;line-height:1.5;">'
             f"<strong>Why it matters:</strong> {escape_html(annotation.why_it_matters)}</p>"
         )
+    if annotation.relevance is not None and annotation.relevance.reasons:
+        parts.append(
+            f'<p class="ps-muted ps-picked" dir="auto" style="margin:8px 0 0;font-size:13px;color:{_MUTED};">'
+            f"<strong>Picked because:</strong> {escape_html('; '.join(annotation.relevance.reasons))}</p>"
+        )
     parts.append(_chips(annotation))
     return _row(
         "\n".join(part for part in parts if part), padding="16px 28px", extra=f"border-top:1px solid {_RULE};"

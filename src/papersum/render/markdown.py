@@ -37,6 +37,8 @@ def render_paper(annotation: Annotation) -> str:
     lines.append(f"**TL;DR:** {escape_markdown(annotation.tldr or '')}")
     if annotation.why_it_matters:
         lines += ["", f"*Why it matters:* {escape_markdown(annotation.why_it_matters)}"]
+    if annotation.relevance is not None and annotation.relevance.reasons:
+        lines += ["", f"*Picked because:* {escape_markdown('; '.join(annotation.relevance.reasons))}"]
     if annotation.tags:
         lines += ["", _tag_line(annotation.tags)]
     return "\n".join(lines)
