@@ -123,6 +123,8 @@ def test_usage_errors_exit_2(server: ReplayServer) -> None:
     assert code == 2 and "unknown arXiv category 'cs.XY'" in err
     assert invoke("fetch", "arxiv", "cs.CL", "--max", "5")[0] == 2
     assert invoke("fetch", "arxiv", "cs.CL", "--query", "x")[0] == 2
+    code, _, err = invoke("fetch", "arxiv", "--query", " ")
+    assert code == 2 and "--query: give a search" in err
     assert server.log == []
 
 

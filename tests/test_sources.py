@@ -253,6 +253,20 @@ def test_api_search_is_paged_and_paced(server: ReplayServer, tmp_path: Path, clo
     assert client.requests == 2 and client.cache_hits == 2  # both pages from today's cache
 
 
+def test_api_pages_that_repeat_papers_give_each_paper_once(
+    server: ReplayServer, tmp_path: Path, clock: FakeClock
+) -> None:
+    """arXiv's pages shift when papers are submitted while a search pages through (newest first):
+    a paper seen on an earlier page is kept once."""
+    server.add("/api/query", Reply(fixture("arxiv_api_transformer_p1.xml")))  # every page the same
+    settings = settings_for(server, tmp_path)
+    spec = ArxivQuerySpec("all:transformer", max_results=8)
+    result = fetch_source(spec, settings=settings, client=client_for(settings, clock), today=DAY)
+    ids = [paper.id for paper in result.papers]
+    assert len(ids) == len(set(ids)) == 5
+    assert "5 papers of 28,946 matching" in result.message and "3 repeated across pages" in result.message
+
+
 def test_api_since_narrows_the_query(server: ReplayServer, tmp_path: Path, clock: FakeClock) -> None:
     server.add("/api/query", Reply(fixture("arxiv_api_cs.CL_p2.xml")))
     settings = settings_for(server, tmp_path)

@@ -112,6 +112,8 @@ def arxiv(
 
     today = date.today().isoformat()
     if query is not None:
+        if not query.strip():
+            raise UsageError("--query: give a search, e.g. 'cat:cs.CL AND abs:retrieval'")
         if categories:
             raise UsageError("give categories or --query, not both")
         spec: SourceSpec = ArxivQuerySpec(
