@@ -49,7 +49,7 @@ def _write(result: FetchResult, out: str | None, default_name: str, quiet: bool)
         return
     target = Path(out or default_name)
     try:
-        atomic_write_text(target, text)
+        atomic_write_text(target, text, private=False)
     except OSError as exc:
         raise PapersumError(f"{target}: cannot write ({exc.strerror or exc})") from None
     if not quiet:
