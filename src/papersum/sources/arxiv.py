@@ -66,8 +66,6 @@ def fetch_arxiv_feed(
     message = f"arXiv {names}: {plural(len(kept), 'paper')}" + (f" ({detail})" if detail else "")
     if skipped:
         message += "; skipped " + ", ".join(plural(count, kind[:-1]) for kind, count in skipped.items())
-        if "replacements" in skipped:
-            message += " (--include-replacements keeps them)"
     return Fetched(str(spec), [item_record(str(spec), item) for item in kept], False, message, skipped)
 
 
