@@ -162,8 +162,11 @@ def test_rerun_the_same_day_is_served_from_the_cache(
     assert [d.name for d in (tmp_path / "cache" / "sources").iterdir()] == ["2026-09-25"]  # old day dropped
 
 
-def test_503_with_retry_after_is_waited_out(server: ReplayServer, tmp_path: Path, clock: FakeClock) -> None:
-    server.add("/rss/cs.LG", Reply(b"busy", status=503, headers={"Retry-After": "7"}), Reply(fixture(RSS)))
+@pytest.mark.parametrize("status", [503, 429])
+def test_503_or_429_with_retry_after_is_waited_out(
+    server: ReplayServer, tmp_path: Path, clock: FakeClock, status: int
+) -> None:
+    server.add("/rss/cs.LG", Reply(b"busy", status=status, headers={"Retry-After": "7"}), Reply(fixture(RSS)))
     settings = settings_for(server, tmp_path)
     result = fetch_source("arxiv:cs.LG", settings=settings, client=client_for(settings, clock))
     assert len(result.papers) == 3 and result.requests == 2
