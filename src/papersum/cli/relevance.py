@@ -110,11 +110,14 @@ def build_profile(
 
 
 def profile_summary(profile: ReaderProfile) -> str:
+    from papersum.sources.fetched import plural
+
     parts = []
     if profile.library:
-        parts.append(f"{len(profile.library)} library entries")
+        count = len(profile.library)
+        parts.append(f"{count} library {'entry' if count == 1 else 'entries'}")
     if profile.interests:
-        parts.append(f"{len(profile.interests)} interests")
+        parts.append(plural(len(profile.interests), "interest"))
     if profile.ratings is not None and len(profile.ratings):
         parts.append(f"{len(profile.ratings.liked)} rated up, {len(profile.ratings.disliked)} down")
     who = f" for {profile.name}" if profile.name else ""
