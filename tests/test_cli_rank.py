@@ -27,6 +27,9 @@ def test_rank_papers_with_a_bibtex_library_and_interests(tmp_path: Path) -> None
     rows = [json.loads(line) for line in out.splitlines()]
     assert len(rows) == 24 and rows[0]["id"].startswith("proteins")
     assert set(rows[0]) >= {"id", "title", "abstract", "relevance"} and "paper_id" not in rows[0]
+    # The record as it came in, plus relevance: no ingest bookkeeping or empty fields added.
+    by_id = {row["id"]: row for row in feed()}
+    assert all({k: v for k, v in row.items() if k != "relevance"} == by_id[row["id"]] for row in rows)
     assert rows[0]["relevance"]["reasons"] and rows[0]["relevance"]["score"] > rows[-1]["relevance"]["score"]
     assert "Ranked 24 papers (3 library entries, 1 interest): kept 24" in err
 
