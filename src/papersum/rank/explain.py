@@ -13,6 +13,7 @@ from papersum.rank.text import words
 # item's average over the feed (about the top 2-3% of a feed).
 REASON_Z = 2.0
 MAX_SHARED_TERMS = 4
+CONSIDERED_TERMS = 40  # the largest contributions looked at to find phrases among them
 MAX_INTERESTS = 3
 
 
@@ -43,7 +44,7 @@ def shared_terms(scores: FeedScores, group: ItemGroup, row: int, item: int, text
         return []
     contribution = feed.data[paper][in_paper] * items.data[other][in_other]
     ranked = [scores.index.terms[int(c)] for c in columns[np.argsort(-contribution, kind="stable")]]
-    forms = phrase_forms(text)
+    forms = phrase_forms(text, wanted=set(ranked[:CONSIDERED_TERMS]))
     candidates = [term for term in ranked if term in forms][: 3 * MAX_SHARED_TERMS]
     # A pair ("radiance field") says more than its words: pairs first, then words not inside one.
     # Overlapping pairs would repeat words ("graph neural", "neural network"); a longer phrase
