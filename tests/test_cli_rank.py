@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -26,6 +27,9 @@ def test_rank_papers_with_a_bibtex_library_and_interests(tmp_path: Path) -> None
     rows = [json.loads(line) for line in out.splitlines()]
     assert len(rows) == 24 and rows[0]["id"].startswith("proteins")
     assert set(rows[0]) >= {"id", "title", "abstract", "relevance"} and "paper_id" not in rows[0]
+    # The record as it came in, plus relevance: no ingest bookkeeping or empty fields added.
+    by_id = {row["id"]: row for row in feed()}
+    assert all({k: v for k, v in row.items() if k != "relevance"} == by_id[row["id"]] for row in rows)
     assert rows[0]["relevance"]["reasons"] and rows[0]["relevance"]["score"] > rows[-1]["relevance"]["score"]
     assert "Ranked 24 papers (3 library entries, 1 interest): kept 24" in err
 
@@ -166,3 +170,20 @@ def test_run_orders_the_digest_for_a_reader(tmp_path: Path) -> None:
 def test_min_score_without_a_profile_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = invoke("digest", str(summarised(tmp_path)), "--min-score", "1")
     assert code == 2 and "--min-score need --library" in err
+
+
+def test_run_checks_the_reader_flags_before_summarising_anything(tmp_path: Path) -> None:
+    """A typo in --library or --reader, or --rerank without an LLM, is a usage error up front, not
+    after every paper was summarised (which may take an LLM an hour)."""
+    papers = write_jsonl(tmp_path / "feed.jsonl", feed())  # type: ignore[arg-type]
+    out = tmp_path / "out"
+    for flags in (
+        ["--library", str(tmp_path / "missing.bib")],
+        ["--reader", "nobody"],
+        ["--min-score", "1"],
+        ["--interests", "graphs", "--rerank", "llm", "--provider", "offline"],
+    ):
+        code, _, err = invoke("run", str(papers), "--out-dir", str(out), "--provider", "offline", *flags)
+        assert code == 2, (flags, err)
+        assert not out.exists()
+        assert re.search(r"entries:\s+0\b", invoke("cache", "stats")[1]), flags  # nothing summarised

@@ -114,7 +114,8 @@ def record_line(annotation: Annotation, papers: dict[str, Paper]) -> str:
     paper = papers.get(annotation.paper_id)
     if paper is None:
         return annotation_line(annotation)
-    record = paper.model_dump(mode="json", exclude_none=True)
+    # As `papersum fetch` writes papers: no ingest bookkeeping (`source`), no empty fields.
+    record = paper.model_dump(mode="json", exclude={"source"}, exclude_defaults=True)
     if annotation.relevance is not None:
         record["relevance"] = annotation.relevance.model_dump(mode="json")
     return json.dumps(record, ensure_ascii=False)

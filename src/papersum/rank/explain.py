@@ -7,6 +7,7 @@ import numpy as np
 from papersum.models import Relevance
 from papersum.rank.phrases import phrase_forms
 from papersum.rank.score import DISLIKED, INTERESTS, LIBRARY, LIKED, FeedScores, ItemGroup
+from papersum.rank.text import words
 
 # An item "matches" a paper when their similarity is this many standard deviations above the
 # item's average over the feed (about the top 2-3% of a feed).
@@ -80,6 +81,17 @@ def _nearest(scores: FeedScores, row: int) -> str:
     return f"nearest match: {best[1]}"
 
 
+def _interest(scores: FeedScores, group: ItemGroup, row: int, item: int, text: str) -> str:
+    """The interest phrase, and which of its words the paper shares when it is not all of them
+    ("'video generation' (partly: image generation)"), so a partial match does not pass as whole."""
+    phrase = group.labels[item]
+    wanted = set(words(phrase))
+    shared = shared_terms(scores, group, row, item, text)
+    if len(wanted) < 2 or not shared or wanted <= set(words(" ".join(shared))):
+        return _quote(phrase)
+    return f"{_quote(phrase)} (partly: {', '.join(shared)})"
+
+
 def explain(scores: FeedScores, row: int, text: str, include_hits: list[str]) -> Relevance:
     """The Relevance of feed paper `row` (its score, reasons, and what matched)."""
     reasons: list[str] = []
@@ -103,7 +115,8 @@ def explain(scores: FeedScores, row: int, text: str, include_hits: list[str]) ->
         if close:
             phrases = [interests.labels[i] for i in close]
             word = "interest" if len(phrases) == 1 else "interests"
-            reasons.append(f"matches your {word} " + ", ".join(_quote(p) for p in phrases))
+            shown = [_interest(scores, interests, row, i, text) for i in close]
+            reasons.append(f"matches your {word} " + ", ".join(shown))
             matched.extend(phrases)
     if LIKED in groups:
         liked = groups[LIKED]
