@@ -120,6 +120,10 @@ def test_settings_precedence_env_then_config_file(tmp_path: Path, monkeypatch: p
     config.write_text("colour = 1\n", encoding="utf-8")
     code, _, err = invoke("summarize", str(tmp_path))
     assert code == 2 and "unknown setting(s) colour" in err
+    # A config file named explicitly must exist: a typo is not "no settings".
+    monkeypatch.setenv("PAPERSUM_CONFIG", str(tmp_path / "confg.toml"))
+    code, _, err = invoke("summarize", str(tmp_path))
+    assert code == 2 and f"PAPERSUM_CONFIG={tmp_path / 'confg.toml'}: no such file" in err
 
 
 def test_cache_commands(seeds_dir: Path, tmp_path: Path) -> None:

@@ -144,6 +144,20 @@ def test_shared_terms_in_reasons_are_phrases_of_the_paper() -> None:
     assert all(term.lower() in written for term in shared), shared  # not "decisions paper", "hoc retrieval"
 
 
+def test_a_partial_interest_match_says_which_words_matched() -> None:
+    image = Annotation(
+        paper_id="x-1",
+        title="Image generation with diffusion",
+        abstract="We study image generation with diffusion models and measure generation quality.",
+    )
+    profile = ReaderProfile(interests=["video generation", "graph attention"])
+    ranked = rank_annotations([*annotations(), image], profile, RankOptions(top=3))
+    reasons = {a.paper_id: a.relevance.reasons for a in ranked if a.relevance is not None}
+    assert reasons["x-1"] == ["matches your interest 'video generation' (partly: generation)"]
+    whole = next(r for pid, r in reasons.items() if pid.startswith("graphs"))
+    assert whole == ["matches your interest 'graph attention'"]  # all its words: no remark
+
+
 def test_include_and_exclude_filter_before_ranking_then_top_and_min_score_cut() -> None:
     profile = ReaderProfile(interests=["graph attention"])
     result = rank(annotations(), profile, RankOptions(include=["benchmarks"], exclude=["speech"]))

@@ -23,6 +23,7 @@ from papersum.newsletter.deliver import Courier, Delivery, uncertain_note
 from papersum.newsletter.state import ReaderState, StateDir
 from papersum.send import message_bytes
 from papersum.sources import FetchResult, SourceError
+from papersum.sources.fetched import plural
 
 # Fields a later source may fill in when an earlier one did not say (HF knows upvotes, arXiv does not).
 ENRICHING_FIELDS = ("upvotes", "ai_summary", "ai_keywords", "github_repo")
@@ -158,7 +159,7 @@ class Newsletter:
         if self.dry_run_dir is not None:
             path = write_eml(self.dry_run_dir, reader.name, message, self.day)
             report.written.append(path)
-            report.say(f"wrote {path} ({len(ranked)} papers for {reader.name})")
+            report.say(f"wrote {path} ({plural(len(ranked), 'paper')} for {reader.name})")
             return
         state = states[reader.name]
         entry = outbox_entry(reader.name, message, ranked, self.day, offered=items)

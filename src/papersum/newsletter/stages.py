@@ -11,7 +11,7 @@ from papersum.newsletter.run import Fetch, Rank, RankDay, Remember
 from papersum.rank import RankOptions, Ratings, ReaderProfile, fit_day, load_library, rank_annotations
 from papersum.rank.ratings import ShownPapers
 from papersum.rank.score import DayFeed
-from papersum.sources import FetchResult, fetch_source, make_client
+from papersum.sources import FetchResult, fetch_source, make_client, replacements_hint
 
 
 def fetcher(config: NewsletterConfig, settings: Settings) -> Fetch:
@@ -19,9 +19,11 @@ def fetcher(config: NewsletterConfig, settings: Settings) -> Fetch:
     client = make_client(settings)
 
     def fetch(spec: str) -> FetchResult:
-        return fetch_source(
+        result = fetch_source(
             spec, settings=settings, client=client, include_replacements=config.sources.replacements
         )
+        result.message = replacements_hint(result, "replacements = true under [sources] mails them")
+        return result
 
     return fetch
 

@@ -7,11 +7,13 @@ import numpy as np
 from papersum.models import Relevance
 from papersum.rank.phrases import phrase_forms
 from papersum.rank.score import DISLIKED, INTERESTS, LIBRARY, LIKED, FeedScores, ItemGroup
+from papersum.rank.text import words
 
 # An item "matches" a paper when their similarity is this many standard deviations above the
 # item's average over the feed (about the top 2-3% of a feed).
 REASON_Z = 2.0
 MAX_SHARED_TERMS = 4
+CONSIDERED_TERMS = 40  # the largest contributions looked at to find phrases among them
 MAX_INTERESTS = 3
 
 
@@ -42,7 +44,7 @@ def shared_terms(scores: FeedScores, group: ItemGroup, row: int, item: int, text
         return []
     contribution = feed.data[paper][in_paper] * items.data[other][in_other]
     ranked = [scores.index.terms[int(c)] for c in columns[np.argsort(-contribution, kind="stable")]]
-    forms = phrase_forms(text)
+    forms = phrase_forms(text, wanted=set(ranked[:CONSIDERED_TERMS]))
     candidates = [term for term in ranked if term in forms][: 3 * MAX_SHARED_TERMS]
     # A pair ("radiance field") says more than its words: pairs first, then words not inside one.
     # Overlapping pairs would repeat words ("graph neural", "neural network"); a longer phrase
@@ -80,6 +82,17 @@ def _nearest(scores: FeedScores, row: int) -> str:
     return f"nearest match: {best[1]}"
 
 
+def _interest(scores: FeedScores, group: ItemGroup, row: int, item: int, text: str) -> str:
+    """The interest phrase, and which of its words the paper shares when it is not all of them
+    ("'video generation' (partly: image generation)"), so a partial match does not pass as whole."""
+    phrase = group.labels[item]
+    wanted = set(words(phrase))
+    shared = shared_terms(scores, group, row, item, text)
+    if len(wanted) < 2 or not shared or wanted <= set(words(" ".join(shared))):
+        return _quote(phrase)
+    return f"{_quote(phrase)} (partly: {', '.join(shared)})"
+
+
 def explain(scores: FeedScores, row: int, text: str, include_hits: list[str]) -> Relevance:
     """The Relevance of feed paper `row` (its score, reasons, and what matched)."""
     reasons: list[str] = []
@@ -103,7 +116,8 @@ def explain(scores: FeedScores, row: int, text: str, include_hits: list[str]) ->
         if close:
             phrases = [interests.labels[i] for i in close]
             word = "interest" if len(phrases) == 1 else "interests"
-            reasons.append(f"matches your {word} " + ", ".join(_quote(p) for p in phrases))
+            shown = [_interest(scores, interests, row, i, text) for i in close]
+            reasons.append(f"matches your {word} " + ", ".join(shown))
             matched.extend(phrases)
     if LIKED in groups:
         liked = groups[LIKED]

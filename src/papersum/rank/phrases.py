@@ -10,15 +10,15 @@ explanations, so a term is shown only where it stands in the paper's text as a p
   inside a hyphenated word ("three real" of "three real-world datasets") is not shown;
 - it neither starts nor ends with a word that cannot edge a phrase ("helps users", "proposed
   method", "significantly better": verbs, function words, adverbs; the offline engine's list);
-- a word on its own, or the first word of a pair, is a topic word, not "novel" or "investigated"
-  (see `_topical`).
+- neither a word on its own nor either end of a pair is a generic word of abstracts ("novel",
+  "investigated", "two"; GENERIC_WORDS).
 Acronyms and names keep their capitals (BERT, NeRF); everything else is lower case.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
 
 from papersum.offline.text import EDGE_WORDS
 from papersum.rank.text import words
@@ -26,15 +26,6 @@ from papersum.rank.text import words
 # Words with their inner hyphens and apostrophes, or one punctuation mark (which ends a phrase).
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|[^\w\s]|_")
 _LINKS = frozenset({"of", "to"})  # "bag of words", "learning to rank"
-# Below this share of keyphrases among its occurrences (Inspec), a word alone says nothing.
-GENERIC_KP = 0.1
-
-
-@dataclass(frozen=True)
-class _Piece:
-    term: str  # the folded word, as in the ranker's terms
-    token: int  # index of the token (word as written) it comes from
-    last_in_token: bool  # no other content word follows it inside its token
 
 
 def _shown(token: str) -> str:
@@ -45,14 +36,37 @@ def _shown(token: str) -> str:
     return "".join(p if len(p) > 1 and any(c.isupper() for c in p[1:]) else p.lower() for p in parts)
 
 
-def _topical(word: str) -> bool:
-    """A word that can stand alone as a topic: not one people almost never put in a keyphrase
-    ("novel", "investigated", "useful"; the offline engine's keyphrase lexicon). Compounds and
-    words the lexicon does not know pass."""
-    from papersum.offline.keywords import load_model  # loaded once, only to explain
+# Words that say nothing on their own, nor as the first word of a phrase ("novel method", "two
+# datasets", "existing approaches"): evaluative and generic words of abstracts. The verbs and
+# function words are in the offline engine's EDGE_WORDS. (A keyphrase lexicon was tried instead: it
+# learnt from older abstracts that "attention" is generic, and loading it cost every `rank` 0.1 s.)
+GENERIC_WORDS = frozenset(
+    """
+    ability according actual addition additional adopted advantages amount analyze analyzed applied
+    appropriate associated available basic best better beyond brief built calculated capable carried
+    characterize characterized chosen clear comparable comparison comparisons conducted considers
+    consists construct constructed constructing contains conventional create created creating deal
+    decade defined depends derive derived designed desired details detect determine determined
+    determining develop developed developing different difficult difficulties discusses easy effective
+    effectiveness efficient emerging employed entire established evaluated examined example examples
+    existing expected extend facilitate fact far faster find first five focus following form forms
+    found four generate generates get give gives good great greater idea identified identify
+    illustrate illustrated implement implemented implementing important improved improvements
+    included increased instead investigated involved issue issues know larger last latter leading
+    limitations longer look looks main major many means measured meet move nature new next novel
+    number observed occur offer offers one original overcome particular past performed perspective play
+    popular possibility possible powerful practical preliminary previous prior produced prove proved
+    providing purpose realized reasons recent related relevant required respect result resulting
+    results see several significant similar simple solved specific still studied successful suggested
+    suitable supports taken terms tested three together traditional two types typical useful various
+    verified version way ways well-known work works year years
+    """.split()
+)
 
-    model = load_model()
-    return "-" in word or model.word_kp.get(word.lower(), model.default_kp) >= GENERIC_KP
+
+def _topical(token: str) -> bool:
+    """A word that can stand alone as a topic, or start a phrase: not one of GENERIC_WORDS."""
+    return token.lower() not in GENERIC_WORDS
 
 
 def _can_edge(token: str) -> bool:
@@ -82,36 +96,57 @@ def _pair_phrase(tokens: list[str], first: int, second: int, ends_whole: bool) -
         if len(between) > 1 or between[0] not in _LINKS or goes_on:
             return None
     opens, closes = tokens[first], tokens[second]
-    if not (ends_whole and _can_edge(opens) and _topical(opens) and _can_edge(closes)):
+    if not (ends_whole and _can_edge(opens) and _topical(opens) and _can_edge(closes) and _topical(closes)):
         return None
     return " ".join(_shown(t) for t in tokens[first : second + 1])
 
 
-def _line_phrases(line: str, found: dict[str, str]) -> None:
+# token -> its folded words: the same few thousand tokens recur in every abstract.
+_TOKEN_WORDS: dict[str, list[str]] = {}
+
+
+def _token_words(token: str) -> list[str]:
+    found = _TOKEN_WORDS.get(token)
+    if found is None:
+        found = _TOKEN_WORDS[token] = words(token)
+    return found
+
+
+def _line_phrases(line: str, found: dict[str, str], wanted: Collection[str] | None) -> None:
     tokens = _TOKEN.findall(line)
-    pieces: list[_Piece] = []
+    # Content words in order: the folded word, its token, whether it ends its (hyphenated) token.
+    terms: list[str] = []
+    where: list[int] = []
+    ends: list[bool] = []
     for index, token in enumerate(tokens):
-        folded = words(token)
-        pieces.extend(_Piece(term, index, i == len(folded) - 1) for i, term in enumerate(folded))
-    for piece, following in zip(pieces, [*pieces[1:], None], strict=True):
-        token = tokens[piece.token]
-        if piece.term not in found and _can_edge(token) and _topical(token):
-            found[piece.term] = _shown(token)
-        if following is None:
+        folded = _token_words(token)
+        for i, term in enumerate(folded):
+            terms.append(term)
+            where.append(index)
+            ends.append(i == len(folded) - 1)
+    useful = None if wanted is None else {word for term in wanted for word in term.split()}
+    for k, term in enumerate(terms):
+        if useful is not None and term not in useful:
+            continue  # in no term the caller may show
+        token = tokens[where[k]]
+        if term not in found and (wanted is None or term in wanted) and _can_edge(token) and _topical(token):
+            found[term] = _shown(token)
+        if k + 1 == len(terms):
             continue
-        pair = f"{piece.term} {following.term}"
-        if pair not in found:
-            shown = _pair_phrase(tokens, piece.token, following.token, following.last_in_token)
+        pair = f"{term} {terms[k + 1]}"
+        if pair not in found and (wanted is None or pair in wanted):
+            shown = _pair_phrase(tokens, where[k], where[k + 1], ends[k + 1])
             if shown is not None:
                 found[pair] = shown
 
 
-def phrase_forms(text: str) -> dict[str, str]:
+def phrase_forms(text: str, wanted: Collection[str] | None = None) -> dict[str, str]:
     """Term -> how to show it (first occurrence that reads as a phrase); terms that never do are absent.
 
-    Each line is read on its own (the caller joins title and abstract with a newline).
+    Each line is read on its own (the caller joins title and abstract with a newline). `wanted`
+    limits the work to the terms the caller may show.
     """
     found: dict[str, str] = {}
     for line in text.splitlines():
-        _line_phrases(line, found)
+        _line_phrases(line, found, wanted)
     return found
