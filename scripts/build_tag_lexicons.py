@@ -24,7 +24,9 @@ mentioned otherwise; --min-share-word for ordinary capitalised words), is not a 
 name, and is not in NOT_DATASETS (what these patterns catch that is no dataset, found by reading
 the mined list). Columns: name (most common spelling), abstracts using it as a dataset / as a
 method / mentioning it, kind: "name" (distinctive: digit, inner capital, acronym) or "word" (only
-ordinary capitalised words, "Penn Treebank": shown bare only inside a sentence).
+ordinary capitalised words, "Penn Treebank": shown bare only inside a sentence) or "no" (used as a
+dataset in at least --min-docs abstracts but failing the other tests: "MRI", "Twitter", "GPU";
+never taken for a dataset's name).
 
 Base verbs. A lower-case word is a verb form that never names a thing when, over the arXiv
 abstracts, at least 40% of its occurrences follow "to", "we", "not" or a modal ("to steer", "we
@@ -47,10 +49,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _evaldata import REPO, evaldata_dir, read_jsonl
 
-from papersum.offline.dataset_names import DATA_WORDS, METHOD_WORDS, name_shape
-from papersum.offline.entities import METHOD_NAMES
+from papersum.offline.dataset_names import (
+    METHOD_NAMES,
+    METHOD_WORDS,
+    list_after,
+    listed_spans,
+    name_after,
+    name_before,
+    name_shape,
+)
 from papersum.offline.entity_candidates import _TOKEN
-from papersum.offline.entity_features import GENERIC_MODIFIERS
 from papersum.offline.text import EDGE_WORDS
 
 DATA_OUT = REPO / "src" / "papersum" / "data" / "offline"
@@ -59,9 +67,6 @@ SOURCES = {
     "scierc": "scierc_train.jsonl",
     "scitldr": "scitldr_a_train.jsonl",
 }
-MAX_NAME = 5
-LIST_OPENERS = frozenset("such as including like namely ( : , e.g i.e viz".split())
-LIST_JOINERS = frozenset([",", "and", "or", "&", "/"])
 EVALUATION_WORDS = frozenset(
     """experiment experiments experimental experimentally evaluation evaluations evaluate evaluates
     evaluated evaluating result results test tests tested testing trained train training benchmark
@@ -69,21 +74,16 @@ EVALUATION_WORDS = frozenset(
     score scores perplexity fid bleu achieve achieves achieved outperform outperforms demonstrate
     demonstrated validate validated empirically empirical""".split()
 )
-PROPOSAL_CUES = frozenset("propose proposes present presents introduce introduces called named dubbed".split())
-# A name never starts with one of these (sentence openers, descriptive words written in capitals).
-NOT_FIRST = (
-    EDGE_WORDS
-    | GENERIC_MODIFIERS
-    | frozenset(
-        """experiments results table figure section appendix extensive empirical evaluations
-        benchmark benchmarks dataset datasets data database corpus""".split()
-    )
+PROPOSAL_CUES = frozenset(
+    "propose proposes present presents introduce introduces called named dubbed".split()
 )
 # Caught by the patterns, but no dataset: hardware and systems, imaging modalities, settings,
 # tasks, venues, language pairs, and acronyms with a common other meaning (read from the list).
 NOT_DATASETS = frozenset(
     """x86|cpu-based|non-iid|cryo-em|text-to-sql|dce-mri|mris|amazon ec2|postgresql|oracle|physical
-    sciences inc|global database|ecml|english-french|mlc|mts|mic|iqa|moments""".replace("\n    ", " ").split("|")
+    sciences inc|global database|ecml|english-french|mlc|mts|mic|iqa|moments""".replace("\n    ", " ").split(
+        "|"
+    )
 )
 VERB_CUES = frozenset("to we not can could may might will would should must".split())
 NOUN_CUES = frozenset("the a an this these those our its their of each every".split())
@@ -105,90 +105,13 @@ def sentences(text: str) -> Iterator[list[str]]:
         yield sentence
 
 
-def shaped(tokens: list[str], i: int) -> bool:
-    """Token i can be part of a name (a bare number only after another name token)."""
-    shape = name_shape(tokens[i])
-    if shape == "number":
-        return i > 0 and name_shape(tokens[i - 1]) in {"name", "word"}
-    if shape == "word":
-        return i > 0 and tokens[i].lower() not in NOT_FIRST
-    return shape == "name"
-
-
-def name_before(tokens: list[str], end: int) -> tuple[int, int] | None:
-    """The name ending right before token `end`: (start, end), or None."""
-    start = end
-    while start > 0 and end - start < MAX_NAME and shaped(tokens, start - 1):
-        start -= 1
-    while start < end and name_shape(tokens[start]) == "number":
-        start += 1
-    return (start, end) if start < end else None
-
-
-def name_after(tokens: list[str], start: int) -> tuple[int, int] | None:
-    """The name starting at token `start`: (start, end), or None."""
-    if start >= len(tokens) or not shaped(tokens, start) or name_shape(tokens[start]) == "number":
-        return None
-    end = start + 1
-    while end < len(tokens) and end - start < MAX_NAME and shaped(tokens, end):
-        end += 1
-    return start, end
-
-
-def list_after(tokens: list[str], start: int) -> list[tuple[int, int]]:
-    """Names listed from token `start` on: "MNIST, CIFAR-10 (and|or) SVHN"."""
-    found: list[tuple[int, int]] = []
-    i = start
-    while i < len(tokens):
-        if tokens[i].lower() == "the":
-            i += 1
-        span = name_after(tokens, i)
-        if span is None:
-            break
-        found.append(span)
-        i = span[1]
-        if i < len(tokens) and tokens[i].lower() in DATA_WORDS:
-            i += 1
-        while i < len(tokens) and tokens[i].lower() in LIST_JOINERS:
-            i += 1
-    return found
-
-
-def list_before(tokens: list[str], end: int) -> list[tuple[int, int]]:
-    """Names listed right before token `end`: "MNIST, CIFAR-10 and SVHN" + end."""
-    found: list[tuple[int, int]] = []
-    i = end
-    while True:
-        span = name_before(tokens, i)
-        if span is None:
-            break
-        found.append(span)
-        i = span[0]
-        joined = False
-        while i > 0 and tokens[i - 1].lower() in LIST_JOINERS:
-            i -= 1
-            joined = True
-        if not joined:
-            break
-    return found
-
-
 def dataset_spans(tokens: list[str]) -> Iterator[tuple[int, int]]:
+    """listed_spans, and names after "on" with an evaluation word in the 8 tokens before."""
     lower = [t.lower() for t in tokens]
+    yield from listed_spans(tokens, lower)
     evaluation = [i for i, t in enumerate(lower) if t in EVALUATION_WORDS]
     for i, word in enumerate(lower):
-        if word in DATA_WORDS:
-            span = name_before(tokens, i) if tokens[i][0].isupper() else None
-            if span is not None:  # "Penn Treebank": the data word is part of the name
-                yield span[0], i + 1
-            else:
-                yield from list_before(tokens, i)
-            j = i + 1
-            while j < len(tokens) and lower[j] in LIST_OPENERS | {"as", "the", "."}:
-                j += 1
-            if j > i + 1:
-                yield from list_after(tokens, j)
-        elif word == "on" and any(i - 8 <= e < i for e in evaluation):
+        if word == "on" and any(i - 8 <= e < i for e in evaluation):
             yield from list_after(tokens, i + 1)
 
 
@@ -293,13 +216,20 @@ def main() -> None:
                 print(f"{'+' if keep else '-'} {spelling}\t{n_docs}\t{n_method}\t{n_mentions}\t{kind}")
         return
     out = Path(args.out_dir)
-    lines = [f"# name\tdataset_docs\tmethod_docs\tmention_docs\tkind (scripts/build_tag_lexicons.py, {args.sources})"]
+    lines = [
+        f"# name\tdataset_docs\tmethod_docs\tmention_docs\tkind (scripts/build_tag_lexicons.py, {args.sources})"
+    ]
     lines += [f"{s}\t{d}\t{m}\t{n}\t{k}" for keep, s, d, m, n, k in rows if keep]
+    # Written as datasets at times but mostly something else (MRI, Twitter, GPU): never a dataset name.
+    lines += [f"{s}\t{d}\t{m}\t{n}\tno" for keep, s, d, m, n, k in rows if not keep and d >= args.min_docs]
     (out / "dataset_names.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     verbs = mine_verbs(texts.get("arxiv", abstracts))
     header = "# base verbs, one a line (scripts/build_tag_lexicons.py)"
     (out / "base_verbs.txt").write_text("\n".join([header, *verbs]) + "\n", encoding="utf-8")
-    print(f"{len(abstracts)} abstracts; {len(lines) - 1} dataset names, {len(verbs)} verbs -> {out}", file=sys.stderr)
+    print(
+        f"{len(abstracts)} abstracts; {len(lines) - 1} dataset names, {len(verbs)} verbs -> {out}",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ a name inside a longer phrase ("ImageNet classification") is shown on its own as
 the abstract defines the same acronym for something else ("multivariate time series (MTS)"), and an
 ordinary capitalised name ("Switchboard") only inside a sentence (the first word of a sentence is
 capitalised anyway).
+
+The abstract itself also names datasets the list lacks, the way the names were mined: names listed
+right before a data word ("the NeRF-Synthetic, LLFF and TanksAndTemples datasets") or right after
+one ("datasets such as X and Y", "a dataset called 3DIEBench"). The span helpers below serve both.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
-from papersum.offline.entity_candidates import _TOKEN, Candidate
+from papersum.offline.entity_candidates import _TOKEN, Candidate, _Abstract
+from papersum.offline.entity_features import GENERIC_MODIFIERS
+from papersum.offline.text import EDGE_WORDS
 
 NAMES_FILE = "dataset_names.tsv"
 DATA_WORDS = frozenset(
@@ -36,6 +42,24 @@ METHOD_WORDS = frozenset(
     solver solvers estimator estimators""".split()
 )
 _SENTENCE_ENDS = frozenset(".!?")
+# Well-known method names: never a dataset ("on MLP", "Monte Carlo").
+METHOD_NAMES = frozenset(
+    """mlp cnn rnn lstm gru gan vae ntk relu sgd adam bert gpt transformer resnet unet u-net svm pca
+    crf hmm lda kmeans k-means monte carlo mean field""".split()
+)
+MAX_NAME = 5
+LIST_OPENERS = frozenset("such as including like namely ( : , e.g i.e viz called named dubbed termed".split())
+LIST_JOINERS = frozenset([",", "and", "or", "&", "/"])
+# A name never starts with one of these (sentence openers, descriptive words written in capitals).
+NOT_FIRST = (
+    EDGE_WORDS
+    | GENERIC_MODIFIERS
+    | frozenset(
+        """experiments results table figure section appendix extensive empirical evaluations
+        benchmark benchmarks dataset datasets data database corpus january february march april may
+        june july august september october november december""".split()
+    )
+)
 
 
 @lru_cache(maxsize=65536)
@@ -54,13 +78,107 @@ def name_shape(token: str) -> str:
     return "word" if token[0].isupper() else "other"
 
 
+def shaped(tokens: Sequence[str], i: int) -> bool:
+    """Token i can be part of a name: distinctive, or capitalised inside a sentence, or a number
+    after another name token ("MovieLens 1M")."""
+    shape = name_shape(tokens[i])
+    if shape == "number":
+        return i > 0 and name_shape(tokens[i - 1]) in {"name", "word"}
+    if shape == "word":
+        return i > 0 and tokens[i - 1] not in _SENTENCE_ENDS and tokens[i].lower() not in NOT_FIRST
+    return shape == "name"
+
+
+def name_before(tokens: Sequence[str], end: int) -> tuple[int, int] | None:
+    """The name ending right before token `end`: (start, end), or None."""
+    start = end
+    while start > 0 and end - start < MAX_NAME and shaped(tokens, start - 1):
+        start -= 1
+    while start < end and name_shape(tokens[start]) == "number":
+        start += 1
+    return (start, end) if start < end else None
+
+
+def name_after(tokens: Sequence[str], start: int) -> tuple[int, int] | None:
+    """The name starting at token `start`: (start, end), or None."""
+    if start >= len(tokens) or not shaped(tokens, start) or name_shape(tokens[start]) == "number":
+        return None
+    end = start + 1
+    while end < len(tokens) and end - start < MAX_NAME and shaped(tokens, end):
+        end += 1
+    return start, end
+
+
+def list_after(tokens: Sequence[str], start: int) -> list[tuple[int, int]]:
+    """Names listed from token `start` on: "MNIST, CIFAR-10 (and|or) SVHN"."""
+    found: list[tuple[int, int]] = []
+    i = start
+    while i < len(tokens):
+        if tokens[i].lower() == "the":
+            i += 1
+        span = name_after(tokens, i)
+        if span is None:
+            break
+        found.append(span)
+        i = span[1]
+        if i < len(tokens) and tokens[i].lower() in DATA_WORDS:
+            i += 1
+        while i < len(tokens) and tokens[i].lower() in LIST_JOINERS:
+            i += 1
+    return found
+
+
+def list_before(tokens: Sequence[str], end: int) -> list[tuple[int, int]]:
+    """Names listed right before token `end`: "MNIST, CIFAR-10 and SVHN" + end."""
+    found: list[tuple[int, int]] = []
+    i = end
+    while True:
+        span = name_before(tokens, i)
+        if span is None:
+            break
+        found.append(span)
+        i = span[0]
+        joined = False
+        while i > 0 and tokens[i - 1].lower() in LIST_JOINERS:
+            i -= 1
+            joined = True
+        if not joined:
+            break
+    return found
+
+
+def listed_spans(tokens: Sequence[str], lower: Sequence[str]) -> list[tuple[int, int]]:
+    """Names written as datasets: right before a data word ("the MNIST and SVHN datasets"; a
+    capitalised data word is part of the name: "the Penn Treebank"), or listed right after one
+    ("benchmarks such as KITTI", "a dataset called 3DIEBench")."""
+    found: list[tuple[int, int]] = []
+    n = len(tokens)
+    for i, word in enumerate(lower):
+        if word not in DATA_WORDS:
+            continue
+        span = name_before(tokens, i) if tokens[i][0].isupper() else None
+        if span is not None:
+            found.append((span[0], i + 1))
+        else:
+            found += list_before(tokens, i)
+        j = i + 1
+        while j < n and (lower[j] in LIST_OPENERS or lower[j] in {"as", "the"} or (
+                lower[j] == "." and lower[j - 1] in {"e.g", "i.e"})):  # fmt: skip
+            j += 1
+        if j > i + 1:
+            found += list_after(tokens, j)
+    return found
+
+
 class DatasetNames:
     """The mined names by their lower-cased tokens, and the first tokens (to skip most phrases)."""
 
     def __init__(self, names: dict[tuple[str, ...], str]) -> None:
-        self.names = names  # lower-cased tokens -> "name" | "word"
-        self.firsts = frozenset(name[0] for name in names)
-        self.longest = max((len(name) for name in names), default=0)
+        self.names = {name: kind for name, kind in names.items() if kind != "no"}  # -> "name" | "word"
+        # Mostly something else when written as a dataset's name ("MRI datasets", "Twitter data").
+        self.not_names = frozenset(" ".join(name) for name, kind in names.items() if kind == "no")
+        self.firsts = frozenset(name[0] for name in self.names)
+        self.longest = max((len(name) for name in self.names), default=0)
 
     def find(self, candidate: Candidate) -> Candidate | None:
         """The dataset this candidate names, as a candidate: the whole phrase when it is a name
@@ -75,6 +193,15 @@ class DatasetNames:
             for j in range(min(n, i + self.longest), i, -1):
                 kind = self.names.get(lowered[i:j])
                 if kind is not None and self._stands_for_it(candidate, i, j, kind):
+                    # The whole name: "Penn WSJ corpus", "PASCAL VOC 2007 dataset", "CIFAR-10 images".
+                    while (
+                        i > 0
+                        and name_shape(words[i - 1]) in {"name", "word"}
+                        and lowered[i - 1] not in NOT_FIRST
+                    ):
+                        i -= 1
+                    while j < n and name_shape(words[j]) == "number":
+                        j += 1
                     end = n if all(w in DATA_TAIL for w in lowered[j:]) else j
                     if i == 0 and end == n:
                         return candidate
@@ -121,12 +248,65 @@ def load_dataset_names() -> DatasetNames:
     return DatasetNames(parse_names(text))
 
 
+def abbreviates(acronym: str, words: Sequence[str]) -> bool:
+    """The acronym's letters are, in order, word-initial or inside the words (Schwartz and Hearst's
+    test): "inD" stands for "internal dataset", "exDs" for "external datasets"."""
+    text = " ".join(words).lower()
+    letters = [c for c in acronym.lower() if c.isalnum()]
+    i = len(text) - 1
+    for k in range(len(letters) - 1, -1, -1):
+        while i >= 0 and (text[i] != letters[k] or (k == 0 and i > 0 and text[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return False
+        i -= 1
+    return True
+
+
+def listed_datasets(abstract: _Abstract, names: DatasetNames | None = None) -> list[Candidate]:
+    """Names the abstract writes as datasets (listed_spans): at least one distinctive word or two
+    words ("NeRF-Synthetic", "Penn Treebank"; not "English"), no well-known method name; with the
+    data word right after it ("MIT Indoor-67 dataset", as annotators write it) and "(ACRONYM)"."""
+    tokens, lower = abstract.tokens, abstract.lower_tokens
+    if DATA_WORDS.isdisjoint(lower):
+        return []
+    not_names = (load_dataset_names() if names is None else names).not_names
+    found = []
+    n = len(tokens)
+    for start, end in listed_spans(tokens, lower):
+        name = " ".join(lower[start:end])
+        if name in METHOD_NAMES or name in not_names:
+            continue
+        if end - start == 1 and name_shape(tokens[start]) != "name":
+            continue
+        if (
+            start > 0
+            and tokens[start - 1] == "("
+            and abbreviates(tokens[start], tokens[max(0, start - 5) : start - 1])
+        ):
+            continue  # "an internal dataset (inD; ...)": a local abbreviation, not a name
+        if end < n and lower[end] in DATA_WORDS:
+            end += 1
+        acronym = tokens[end + 1] if end + 2 < n and tokens[end] == "(" and tokens[end + 2] == ")" else ""
+        found.append(
+            Candidate(tuple(tokens[start:end]), tuple(lower[start:end]), acronym, start, end, abstract)
+        )
+    return found
+
+
 def named_datasets(candidates: Sequence[Candidate], names: DatasetNames | None = None) -> list[Candidate]:
-    """The datasets the candidates name (see DatasetNames.find), in text order."""
+    """The datasets the candidates name (see DatasetNames.find) and those the abstract lists
+    (listed_datasets), in that order."""
     names = load_dataset_names() if names is None else names
     found = []
     for candidate in candidates:
         named = names.find(candidate)
         if named is not None:
             found.append(named)
+    if candidates:
+        taken = {i for named in found for i in range(named.start, named.end)}
+        for listed in listed_datasets(candidates[0].abstract, names):
+            if taken.isdisjoint(range(listed.start, listed.end)):
+                found.append(listed)
+                taken.update(range(listed.start, listed.end))
     return found

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from papersum.evals.metrics import normalise_entity
-from papersum.offline.dataset_names import load_dataset_names, named_datasets
+from papersum.offline.dataset_names import METHOD_NAMES, load_dataset_names, named_datasets
 from papersum.offline.entity_candidates import Candidate, entity_candidates
 from papersum.offline.entity_features import (
     CONTEXT_GROUPS,
@@ -50,11 +50,6 @@ METHOD_CUES = frozenset(
 )
 _METHOD = LABELS.index("Method")
 _MATERIAL = LABELS.index("Material")
-# Well-known method names: never a dataset ("on MLP", "Monte Carlo").
-METHOD_NAMES = frozenset(
-    """mlp cnn rnn lstm gru gan vae ntk relu sgd adam bert gpt transformer resnet unet u-net svm pca
-    crf hmm lda kmeans k-means monte carlo mean field""".split()
-)
 
 
 def _dedupe_key(words: Sequence[str]) -> str:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from papersum.offline.dataset_names import DATA_WORDS, name_shape
+from papersum.offline.dataset_names import DATA_WORDS, load_dataset_names, name_shape
 from papersum.offline.entity_candidates import Candidate
 from papersum.offline.entity_features import GENERIC_MODIFIERS, METHOD_HEADS, TASK_HEADS
 
@@ -68,8 +68,12 @@ KIND_HEADS = frozenset(
     """model models framework frameworks approach approaches method methods technique techniques
     scheme schemes architecture architectures algorithm algorithms system systems mechanism
     mechanisms process processes solution solutions procedure procedures strategy strategies
-    tool tools""".split()
+    tool tools paradigm paradigms representation representations""".split()
 )
+# Network heads described only by size ("wide networks", "shallow neural networks"); other
+# modifiers name an architecture ("convolutional neural networks", "graph neural network").
+NETWORK_HEADS = frozenset("network networks net nets".split())
+SIZE_WORDS = frozenset("wide deep shallow large small big tiny narrow neural artificial".split())
 _HEADS = TASK_HEADS | METHOD_HEADS | KIND_HEADS | CLASS_HEADS
 DESCRIPTIVE_WORDS = (
     GENERIC_MODIFIERS
@@ -77,10 +81,17 @@ DESCRIPTIVE_WORDS = (
     | frozenset(
         """downstream upstream future real-time real-life specific related target source similar unseen
     challenging complex difficult important shallow wide fast slow accurate interpretable
-    end-to-end fully partially highly hybrid advanced classic learning""".split()
+    end-to-end fully partially highly hybrid advanced classic learning open fundamental central major
+    critical crucial core long-standing longstanding well-established emerging burgeoning growing
+    existing probabilistic statistical mathematical computational theoretical empirical physical
+    numerical analytical optimal typical classical conventional traditional practical general
+    original formal principled generic linear nonlinear non-linear stochastic random chaotic
+    dynamical""".split()
     )
 )
-_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "less", "able", "ible", "ed", "ary")
+# Suffixes of property adjectives ("trainable", "iterative", "revised"); "-al" and "-ic" are left out
+# ("genetic algorithms", "spectral method" name methods), their generic ones are listed instead.
+_ADJECTIVE_ENDINGS = ("ive", "ous", "ful", "less", "able", "ible", "ed")
 _COMPOUND_ENDINGS = ("-based", "-aware", "-efficient", "-specific", "-free", "-like", "-driven",
                      "-informed", "-agnostic", "-trained", "-weight", "-scale", "-level", "-dimensional",
                      "-time", "-oriented", "-guided", "-constrained", "-inspired", "-theoretic")  # fmt: skip
@@ -88,12 +99,12 @@ DATA_HEADS = frozenset(
     """data dataset datasets corpus corpora benchmark benchmarks database databases treebank collection
     collections images videos text texts documents articles speech recordings dialogues dialogs
     utterances sentences records logs tweets reviews questions lexicon lexicons dictionary
-    dictionaries scans sequences catalogue catalog""".split()
+    dictionaries scans sequences""".split()
 )
 # Data nouns too generic to stand for a dataset without a name (the issue's "data", "images", "signals").
 GENERIC_DATA_HEADS = frozenset(
     """data dataset datasets set sets images image sequences sequence signals signal samples examples
-    inputs observations measurements""".split()
+    inputs observations measurements spectra catalogue catalogues catalog catalogs archive archives""".split()
 )
 _SENTENCE_ENDS = frozenset(".!?")
 BROAD_IDF = 4.0  # a word in more than ~2% of arXiv abstracts ("classification", "retrieval") is broad
@@ -166,7 +177,12 @@ def is_clause(words: tuple[str, ...], lowered: tuple[str, ...]) -> bool:
     if first in verbs:
         return True
     head = lowered[-1]
-    if len(lowered) < 2 or not first.endswith("ing") or not head.endswith("s") or head in _HEADS:
+    if (
+        len(lowered) < 2
+        or not first.endswith("ing")
+        or not head.endswith("s")
+        or (len(lowered) == 2 and head in _HEADS)
+    ):
         return False
     stem = first[:-3]
     return (
@@ -200,6 +216,8 @@ def is_generic_method(words: tuple[str, ...], lowered: tuple[str, ...]) -> bool:
     head = lowered[-1]
     if len(lowered) == 1:
         return words[0].islower() and (head in METHOD_HEADS or head in KIND_HEADS or is_broad(head))
+    if head in NETWORK_HEADS:
+        return SIZE_WORDS.issuperset(lowered[:-1])
     if head not in KIND_HEADS:
         return False
     return all(is_descriptive(w, lw) for w, lw in zip(words[:-1], lowered[:-1], strict=True))
@@ -215,8 +233,10 @@ def is_named_dataset(candidate: Candidate, words: tuple[str, ...], lowered: tupl
     tokens = candidate.abstract.tokens
     at = candidate.start + offset
     opener = at == 0 or tokens[at - 1] in _SENTENCE_ENDS
+    not_names = load_dataset_names().not_names  # "MRI", "Twitter": mostly not a dataset's name
     named = [
-        is_name_word(w) and not (i == 0 and opener and name_shape(w) == "word") for i, w in enumerate(words)
+        is_name_word(w) and not (i == 0 and opener and name_shape(w) == "word") and lw not in not_names
+        for i, (w, lw) in enumerate(zip(words, lowered, strict=True))
     ]
     head = lowered[-1]
     if head in GENERIC_DATA_HEADS:
