@@ -192,6 +192,8 @@ class DatasetNames:
                 continue
             for j in range(min(n, i + self.longest), i, -1):
                 kind = self.names.get(lowered[i:j])
+                if j < n and name_shape(words[j]) in {"name", "word"} and lowered[j] not in DATA_TAIL:
+                    continue  # part of a longer name: "MNIST Counting Dialog"
                 if kind is not None and self._stands_for_it(candidate, i, j, kind):
                     # The whole name: "Penn WSJ corpus", "PASCAL VOC 2007 dataset", "CIFAR-10 images".
                     while (

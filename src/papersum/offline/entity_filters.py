@@ -85,13 +85,17 @@ DESCRIPTIVE_WORDS = (
     critical crucial core long-standing longstanding well-established emerging burgeoning growing
     existing probabilistic statistical mathematical computational theoretical empirical physical
     numerical analytical optimal typical classical conventional traditional practical general
-    original formal principled generic linear nonlinear non-linear stochastic random chaotic
-    dynamical""".split()
+    original formal principled generic automatic automated linear nonlinear non-linear stochastic
+    random chaotic dynamical""".split()
     )
 )
 # Suffixes of property adjectives ("trainable", "iterative", "revised"); "-al" and "-ic" are left out
 # ("genetic algorithms", "spectral method" name methods), their generic ones are listed instead.
 _ADJECTIVE_ENDINGS = ("ive", "ous", "ful", "less", "able", "ible", "ed")
+# Prefixes of compound adjectives ("non-convex", "multi-view", "self-supervised").
+PREFIXES = frozenset(
+    "non semi multi pre post self well high low fully cross inter intra sub super un".split()
+)
 _COMPOUND_ENDINGS = ("-based", "-aware", "-efficient", "-specific", "-free", "-like", "-driven",
                      "-informed", "-agnostic", "-trained", "-weight", "-scale", "-level", "-dimensional",
                      "-time", "-oriented", "-guided", "-constrained", "-inspired", "-theoretic")  # fmt: skip
@@ -143,20 +147,25 @@ def lead_words(lowered: tuple[str, ...]) -> int:
 
 
 def is_descriptive(word: str, lower: str) -> bool:
-    """An adjective-like modifier: generic ("deep"), "probabilistic", "CNN-based", "3D"."""
+    """An adjective-like modifier: generic ("deep"), "probabilistic", "CNN-based", "3D", "Bayesian"."""
     if lower in DESCRIPTIVE_WORDS or name_shape(word) == "number":
         return True
     if "-" in lower:
         return lower.endswith(_COMPOUND_ENDINGS) or (lower.rsplit("-", 1)[-1].islower() and "-" in word
                                                      and lower.endswith(_ADJECTIVE_ENDINGS))  # fmt: skip
-    return word[1:].islower() and lower.endswith(_ADJECTIVE_ENDINGS)  # "probabilistic", "Chaotic"
+    if word[1:].islower() and word[0].isupper() and lower.endswith(("ian", "ean")):
+        return True  # adjectives from names: "Bayesian method", "Euclidean space"
+    return word[1:].islower() and lower.endswith(_ADJECTIVE_ENDINGS)  # "trainable", "Revised"
 
 
 def is_name_word(word: str) -> bool:
     """A word that names something: "ETTh1", "HST", "F814W", "Penn" (not "L2-regularized", "3D",
-    "length-16000")."""
+    "length-16000", "non-Euclidean")."""
     shape = name_shape(word)
     if shape not in {"name", "word"} or word.islower():
+        return False
+    head, _, tail = word.partition("-")
+    if tail and head.isalpha() and head.islower():
         return False
     tail = word.rsplit("-", 1)[-1]
     return not ("-" in word and tail.isalpha() and tail.islower())
@@ -192,35 +201,50 @@ def is_clause(words: tuple[str, ...], lowered: tuple[str, ...]) -> bool:
     )
 
 
-def is_generic_task(words: tuple[str, ...], lowered: tuple[str, ...]) -> bool:
-    """One broad word, a class of tasks ("downstream tasks", "classification tasks") or an activity."""
+def _common(word: str, opener: bool) -> bool:
+    """Written as a common word: lower case, or capitalised only as a sentence's first word."""
+    return word.islower() or (opener and name_shape(word) == "word")
+
+
+def is_generic_task(words: tuple[str, ...], lowered: tuple[str, ...], opener: bool = False) -> bool:
+    """One broad word (common in arXiv abstracts), alone or with descriptive words ("classification",
+    "automatic classification"; not "parsing", "machine translation"), a class of tasks ("downstream
+    tasks", "classification tasks") or an activity ("likelihood function evaluations")."""
     head = lowered[-1]
     if head in ACTIVITY_HEADS:
         return True
-    if len(lowered) == 1:
-        return words[0].islower() and (head in TASK_HEADS or head in CLASS_HEADS or is_broad(head))
+    rest = [(w, lw) for w, lw in zip(words[:-1], lowered[:-1], strict=True) if not is_descriptive(w, lw)]
     if head in CLASS_HEADS:  # what is left without the descriptive words names the task, or not
-        rest = [w for w, lw in zip(words[:-1], lowered[:-1], strict=True) if not is_descriptive(w, lw)]
         if len(rest) > 1:
             return False
         if not rest:
             return True
-        word = rest[0]
-        return word.islower() and (head.endswith("s") or word in TASK_HEADS or is_broad(word))
-    return False
+        word, lower = rest[0]
+        return _common(word, opener and len(words) == 2) and (
+            head.endswith("s") or lower in TASK_HEADS or is_broad(lower)
+        )
+    if rest:
+        return False
+    return _common(words[-1], opener and len(words) == 1) and (head in CLASS_HEADS or is_broad(head))
 
 
-def is_generic_method(words: tuple[str, ...], lowered: tuple[str, ...]) -> bool:
-    """One common word ("classifiers", "regression") or a kind of model described only by adjectives
-    ("probabilistic model", "CNN-based models", "3D models", "physics-aware framework")."""
+def is_generic_method(words: tuple[str, ...], lowered: tuple[str, ...], opener: bool = False) -> bool:
+    """One common word ("classifiers", "regression"), a network described only by its size ("wide
+    networks"), or a kind of model described only by adjectives or by one broad word ("probabilistic
+    model", "CNN-based models", "3D models", "physics-aware framework") or by the task it does
+    ("detection model")."""
     head = lowered[-1]
     if len(lowered) == 1:
-        return words[0].islower() and (head in METHOD_HEADS or head in KIND_HEADS or is_broad(head))
+        return _common(words[0], opener) and (head in METHOD_HEADS or head in KIND_HEADS or is_broad(head))
     if head in NETWORK_HEADS:
         return SIZE_WORDS.issuperset(lowered[:-1])
     if head not in KIND_HEADS:
         return False
-    return all(is_descriptive(w, lw) for w, lw in zip(words[:-1], lowered[:-1], strict=True))
+    rest = [(w, lw) for w, lw in zip(words[:-1], lowered[:-1], strict=True) if not is_descriptive(w, lw)]
+    if not rest:
+        return True
+    word, lower = rest[0]
+    return len(words) == 2 and _common(word, opener) and lower in TASK_HEADS
 
 
 def is_named_dataset(candidate: Candidate, words: tuple[str, ...], lowered: tuple[str, ...]) -> bool:
@@ -229,10 +253,7 @@ def is_named_dataset(candidate: Candidate, words: tuple[str, ...], lowered: tupl
     more specific one ("telephone dialogues", "parallel corpus", "newspaper articles") with any
     modifier, as SciERC annotates them; otherwise names only ("TanksAndTemples", "Penn Treebank";
     not "L2-regularized Jacobian"). A capitalised sentence opener is not a name."""
-    offset = len(candidate.words) - len(words)
-    tokens = candidate.abstract.tokens
-    at = candidate.start + offset
-    opener = at == 0 or tokens[at - 1] in _SENTENCE_ENDS
+    opener = _opens_sentence(candidate, len(candidate.words) - len(words))
     not_names = load_dataset_names().not_names  # "MRI", "Twitter": mostly not a dataset's name
     named = [
         is_name_word(w) and not (i == 0 and opener and name_shape(w) == "word") and lw not in not_names
@@ -243,6 +264,8 @@ def is_named_dataset(candidate: Candidate, words: tuple[str, ...], lowered: tupl
         return any(named) or (head in DATA_WORDS and any(map(is_rare_code, lowered[:-1])))
     if head in DATA_HEADS:
         return len(lowered) > 1 or any(named)
+    if len(words) == 1 and opener:
+        return False
     return any(named) and all(is_name_word(w) or name_shape(w) == "number" for w in words)
 
 
@@ -254,10 +277,15 @@ def trusted(candidate: Candidate, field: str) -> bool:
     if _GENERIC.issuperset(lowered) or is_clause(words, lowered):
         return False
     if field == "Task":
-        return not is_generic_task(words, lowered)
+        return not is_generic_task(words, lowered, _opens_sentence(candidate, skip))
     if field == "Method":
-        return not is_generic_method(words, lowered)
+        return not is_generic_method(words, lowered, _opens_sentence(candidate, skip))
     return is_named_dataset(candidate, words, lowered)
+
+
+def _opens_sentence(candidate: Candidate, skip: int = 0) -> bool:
+    at = candidate.start + skip
+    return at == 0 or candidate.abstract.tokens[at - 1] in _SENTENCE_ENDS
 
 
 def display_words(candidate: Candidate) -> tuple[str, ...]:
