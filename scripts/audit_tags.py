@@ -104,9 +104,9 @@ def record(rows: list[Row], tags: dict[str, dict[str, list[str]]], engine: str) 
 
 def report(rows: list[Row], n_papers: int) -> None:
     engines = sorted({e for r in rows for e in r.engines})
-    print(f"{'engine':<11} {'field':<9} {'shown':>5} {'ok':>4} {'bad':>4} {'?':>3} {'precision':>9} {'papers':>6}")
+    columns = ("shown", 5), ("ok", 4), ("bad", 4), ("?", 3), ("precision", 9), ("papers", 6)
+    print(f"{'engine':<11} {'field':<9} " + " ".join(f"{name:>{width}}" for name, width in columns))
     for engine in engines:
-        total = [0, 0, 0]
         for field in (*FIELDS, "all"):
             mine = [r for r in rows if engine in r.engines and field in {r.field, "all"}]
             ok = sum(r.verdict == "ok" for r in mine)
@@ -118,8 +118,6 @@ def report(rows: list[Row], n_papers: int) -> None:
                 f"{engine:<11} {field:<9} {len(mine):>5} {ok:>4} {bad:>4} {unjudged:>3} {precision:>9} "
                 f"{with_tag:>3}/{n_papers}"
             )
-            if field != "all":
-                total = [total[0] + ok, total[1] + bad, total[2] + unjudged]
     reasons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
         if r.verdict == "bad":
@@ -166,7 +164,7 @@ def main() -> None:
         rows = record(rows, tags, OFFLINE_ENGINE_VERSION)
         write_rows(path, rows)
         unjudged = sum(r.verdict == "?" for r in rows)
-        print(f"{path}: {len(rows)} tags, {unjudged} not judged yet ({OFFLINE_ENGINE_VERSION})", file=sys.stderr)
+        print(f"{path}: {len(rows)} tags, {unjudged} not judged ({OFFLINE_ENGINE_VERSION})", file=sys.stderr)
         return
     show(items, rows, tags, args.abstracts)
 

@@ -216,9 +216,8 @@ def main() -> None:
                 print(f"{'+' if keep else '-'} {spelling}\t{n_docs}\t{n_method}\t{n_mentions}\t{kind}")
         return
     out = Path(args.out_dir)
-    lines = [
-        f"# name\tdataset_docs\tmethod_docs\tmention_docs\tkind (scripts/build_tag_lexicons.py, {args.sources})"
-    ]
+    header = "# name\tdataset_docs\tmethod_docs\tmention_docs\tkind"
+    lines = [f"{header} (scripts/build_tag_lexicons.py, {args.sources})"]
     lines += [f"{s}\t{d}\t{m}\t{n}\t{k}" for keep, s, d, m, n, k in rows if keep]
     # Written as datasets at times but mostly something else (MRI, Twitter, GPU): never a dataset name.
     lines += [f"{s}\t{d}\t{m}\t{n}\tno" for keep, s, d, m, n, k in rows if not keep and d >= args.min_docs]

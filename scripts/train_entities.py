@@ -17,6 +17,12 @@
 
     PYTHONPATH=src python scripts/train_entities.py [--data DIR]     # ~1 min; measure with
     papersum eval scierc --provider offline
+    PYTHONPATH=src python scripts/train_entities.py --check          # CV at the shipped thresholds
+    PYTHONPATH=src python scripts/train_entities.py --check --names other_dataset_names.tsv
+
+Since offline-5 what `choose` shows includes the dataset names of papersum.offline.dataset_names
+(mined by scripts/build_tag_lexicons.py) and passes papersum.offline.entity_filters, so the
+thresholds are chosen for what a reader sees.
 """
 
 from __future__ import annotations
@@ -37,8 +43,8 @@ from _evaldata import REPO, evaldata_dir, read_jsonl
 
 from papersum.evals.metrics import normalise_entity
 from papersum.offline import entities
-from papersum.offline.dataset_names import DatasetNames, load_dataset_names, named_datasets, parse_names
 from papersum.offline import entity_features as features
+from papersum.offline.dataset_names import DatasetNames, load_dataset_names, named_datasets, parse_names
 from papersum.offline.entity_candidates import entity_candidates
 
 OUT = REPO / "src" / "papersum" / "data" / "offline" / "entities.json.gz"
@@ -207,8 +213,9 @@ def check(docs: Sequence[Doc], probs: Sequence[np.ndarray]) -> None:
         recall = sums[:, 0] / np.maximum(sums[:, 2], 1)
         met = np.mean((precision >= TARGET_PRECISION) & (recall >= TARGET_RECALL))
         print(
-            f"{label}: threshold {model.thresholds[label_index]:.3f}, CV precision {100 * tp / max(predicted, 1):.1f}"
-            f" recall {100 * tp / max(gold, 1):.1f} ({int(tp)} of {int(predicted)} shown, {int(gold)} gold), "
+            f"{label}: threshold {model.thresholds[label_index]:.3f}, "
+            f"CV precision {100 * tp / max(predicted, 1):.1f} recall {100 * tp / max(gold, 1):.1f} "
+            f"({int(tp)} of {int(predicted)} shown, {int(gold)} gold), "
             f"targets met in {100 * met:.0f}% of {RESAMPLE_SIZE}-abstract resamples",
             file=sys.stderr,
         )
@@ -223,9 +230,9 @@ def main() -> None:
     )
     parser.add_argument("--out", default=str(OUT))
     parser.add_argument(
-        "--check", action="store_true", help="report cross-validation at the shipped thresholds; write nothing"
+        "--check", action="store_true", help="cross-validation at the shipped thresholds; writes nothing"
     )
-    parser.add_argument("--names", default=None, help="a dataset_names.tsv to use instead of the shipped one")
+    parser.add_argument("--names", default=None, help="a dataset_names.tsv to use instead of the shipped")
     args = parser.parse_args()
     if args.names:
         NAMES[0] = DatasetNames(parse_names(Path(args.names).read_text(encoding="utf-8")))

@@ -153,9 +153,7 @@ def listed_spans(tokens: Sequence[str], lower: Sequence[str]) -> list[tuple[int,
     ("benchmarks such as KITTI", "a dataset called 3DIEBench")."""
     found: list[tuple[int, int]] = []
     n = len(tokens)
-    for i, word in enumerate(lower):
-        if word not in DATA_WORDS:
-            continue
+    for i in [i for i, word in enumerate(lower) if word in DATA_WORDS]:
         span = name_before(tokens, i) if tokens[i][0].isupper() else None
         if span is not None:
             found.append((span[0], i + 1))
@@ -301,10 +299,13 @@ def named_datasets(candidates: Sequence[Candidate], names: DatasetNames | None =
     (listed_datasets), in that order."""
     names = load_dataset_names() if names is None else names
     found = []
-    for candidate in candidates:
-        named = names.find(candidate)
-        if named is not None:
-            found.append(named)
+    if candidates and not names.firsts.isdisjoint(candidates[0].abstract.lower_tokens):
+        firsts = names.firsts  # most abstracts name none: one set test above skips them
+        for candidate in candidates:
+            if not firsts.isdisjoint(candidate.lowered):
+                named = names.find(candidate)
+                if named is not None:
+                    found.append(named)
     if candidates:
         taken = {i for named in found for i in range(named.start, named.end)}
         for listed in listed_datasets(candidates[0].abstract, names):

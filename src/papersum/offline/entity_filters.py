@@ -247,13 +247,13 @@ def is_generic_method(words: tuple[str, ...], lowered: tuple[str, ...], opener: 
     return len(words) == 2 and _common(word, opener) and lower in TASK_HEADS
 
 
-def is_named_dataset(candidate: Candidate, words: tuple[str, ...], lowered: tuple[str, ...]) -> bool:
+def is_named_dataset(words: tuple[str, ...], lowered: tuple[str, ...], opener: bool = False) -> bool:
     """A generic data noun ("data", "images", "sequences") only with a name ("DESI data", "HST F814W
     images", "ogbl-ddi dataset"; not "color images", "time-series data", "structured datasets"); a
     more specific one ("telephone dialogues", "parallel corpus", "newspaper articles") with any
     modifier, as SciERC annotates them; otherwise names only ("TanksAndTemples", "Penn Treebank";
-    not "L2-regularized Jacobian"). A capitalised sentence opener is not a name."""
-    opener = _opens_sentence(candidate, len(candidate.words) - len(words))
+    not "L2-regularized Jacobian"). A capitalised sentence opener (`opener`: the phrase starts a
+    sentence) is not a name."""
     not_names = load_dataset_names().not_names  # "MRI", "Twitter": mostly not a dataset's name
     named = [
         is_name_word(w) and not (i == 0 and opener and name_shape(w) == "word") and lw not in not_names
@@ -273,14 +273,18 @@ def trusted(candidate: Candidate, field: str) -> bool:
     """Whether the phrase (without its lead words) may be shown as a tag of `field` ("Task",
     "Method" or "Material")."""
     skip = lead_words(candidate.lowered)
-    words, lowered = candidate.words[skip:], candidate.lowered[skip:]
+    return _trusted(candidate.words[skip:], candidate.lowered[skip:], field, _opens_sentence(candidate, skip))
+
+
+@lru_cache(maxsize=20_000)  # phrases recur across papers
+def _trusted(words: tuple[str, ...], lowered: tuple[str, ...], field: str, opener: bool) -> bool:
     if _GENERIC.issuperset(lowered) or is_clause(words, lowered):
         return False
     if field == "Task":
-        return not is_generic_task(words, lowered, _opens_sentence(candidate, skip))
+        return not is_generic_task(words, lowered, opener)
     if field == "Method":
-        return not is_generic_method(words, lowered, _opens_sentence(candidate, skip))
-    return is_named_dataset(candidate, words, lowered)
+        return not is_generic_method(words, lowered, opener)
+    return is_named_dataset(words, lowered, opener)
 
 
 def _opens_sentence(candidate: Candidate, skip: int = 0) -> bool:
