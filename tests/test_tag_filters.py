@@ -5,6 +5,8 @@ passed them by showing no dataset there at all)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from papersum.offline.dataset_names import abbreviates, load_dataset_names, name_shape
@@ -92,46 +94,28 @@ def test_phrase_type_knows_dataset_names_and_drops_generic_phrases() -> None:
     assert phrase_type("color images") is None
 
 
-@pytest.mark.parametrize(
-    ("phrase", "generic"),
-    [
-        ("classification", True),
-        ("automatic classification", True),
-        ("downstream tasks", True),
-        ("classification tasks", True),
-        ("real-time applications", True),
-        ("machine translation", False),
-        ("image classification", False),
-        ("parsing", False),
-        ("bilevel optimization problem", False),
-        ("image classification continual learning tasks", False),
-    ],
-)
-def test_generic_task_rule(phrase: str, generic: bool) -> None:
-    words = tuple(phrase.split())
-    assert is_generic_task(words, tuple(w.lower() for w in words)) is generic
+GENERIC_TASKS = ["classification", "automatic classification", "downstream tasks", "classification tasks",
+                 "real-time applications"]  # fmt: skip
+TASKS = ["machine translation", "image classification", "parsing", "bilevel optimization problem",
+         "image classification continual learning tasks"]  # fmt: skip
+GENERIC_METHODS = ["classifiers", "probabilistic model", "CNN-based models", "3D models",
+                   "physics-aware framework", "wide networks", "detection model"]  # fmt: skip
+METHODS = ["genetic algorithms", "graph neural network", "convolutional neural networks",
+           "spectral clustering approach", "attention mechanism"]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("phrase", "generic"),
-    [
-        ("classifiers", True),
-        ("probabilistic model", True),
-        ("CNN-based models", True),
-        ("3D models", True),
-        ("physics-aware framework", True),
-        ("wide networks", True),
-        ("detection model", True),
-        ("genetic algorithms", False),
-        ("graph neural network", False),
-        ("convolutional neural networks", False),
-        ("spectral clustering approach", False),
-        ("attention mechanism", False),
-    ],
+    ("rule", "phrase", "generic"),
+    [(is_generic_task, p, True) for p in GENERIC_TASKS]
+    + [(is_generic_task, p, False) for p in TASKS]
+    + [(is_generic_method, p, True) for p in GENERIC_METHODS]
+    + [(is_generic_method, p, False) for p in METHODS],
 )
-def test_generic_method_rule(phrase: str, generic: bool) -> None:
+def test_generic_rules(
+    rule: Callable[[tuple[str, ...], tuple[str, ...]], bool], phrase: str, generic: bool
+) -> None:
     words = tuple(phrase.split())
-    assert is_generic_method(words, tuple(w.lower() for w in words)) is generic
+    assert rule(words, tuple(w.lower() for w in words)) is generic
 
 
 def test_shipped_word_lists() -> None:
