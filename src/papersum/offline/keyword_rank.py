@@ -79,7 +79,9 @@ class _WordTable:
         self.words.append(lower)
         self.folded.append(fold_inflection(lower))
         if number >= len(self.idf):
-            self.idf, self.kp, self.phrase = (np.resize(a, 2 * len(a)) for a in (self.idf, self.kp, self.phrase))
+            self.idf, self.kp, self.phrase = (
+                np.resize(a, 2 * len(a)) for a in (self.idf, self.kp, self.phrase)
+            )
             self.flags = np.concatenate([self.flags, np.zeros_like(self.flags)], axis=1)
         model = self.model
         self.idf[number] = model.idf.get(lower, model.default_idf)
@@ -189,11 +191,11 @@ def rank_keyphrases_many(papers: Sequence[tuple[str, str]]) -> list[list[str]]:
     positions = np.arange(size)
     valid = np.empty((size, MAX_WORDS), bool)
     span_words = np.full((size, MAX_WORDS, MAX_WORDS), -1, np.int64)
-    for length in range(1, MAX_WORDS + 1):
-        last = np.minimum(positions + length - 1, size - 1)
-        valid[:, length - 1] = (positions + length <= batch.run_end) & ~edge & ~edge[last]
-        for j in range(length):
-            span_words[:, length - 1, j] = pad[j : j + size]
+    for n_words in range(1, MAX_WORDS + 1):
+        last = np.minimum(positions + n_words - 1, size - 1)
+        valid[:, n_words - 1] = (positions + n_words <= batch.run_end) & ~edge & ~edge[last]
+        for j in range(n_words):
+            span_words[:, n_words - 1, j] = pad[j : j + size]
     flat = np.flatnonzero(valid.ravel())
     start_all = flat // MAX_WORDS
     length_all = flat % MAX_WORDS + 1
@@ -216,7 +218,9 @@ def rank_keyphrases_many(papers: Sequence[tuple[str, str]]) -> list[list[str]]:
     return _rankings(len(papers), paper, _scores(table, batch, start, length, counts), start, length, batch)
 
 
-def _scores(table: _WordTable, batch: _Batch, start: np.ndarray, length: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def _scores(
+    table: _WordTable, batch: _Batch, start: np.ndarray, length: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
     """score_candidates' score of each distinct phrase (first occurrence start, length, count)."""
     ids, size = batch.ids, len(batch.ids)
     paper = batch.paper[start]
@@ -224,7 +228,9 @@ def _scores(table: _WordTable, batch: _Batch, start: np.ndarray, length: np.ndar
     # whether it is one of the paper's title words (non-edge words of the title, which comes first:
     # the word's first occurrence in the paper is in the title).
     word_key = batch.paper * len(table.words) + ids
-    _, first_at, which, key_counts = np.unique(word_key, return_index=True, return_inverse=True, return_counts=True)
+    _, first_at, which, key_counts = np.unique(
+        word_key, return_index=True, return_inverse=True, return_counts=True
+    )
     which = which.ravel()
     count_at = key_counts[which].astype(np.float64)
     title_at = batch.in_title[first_at[which]] & ~table.flags[_EDGE][ids]
@@ -288,7 +294,7 @@ def _scores(table: _WordTable, batch: _Batch, start: np.ndarray, length: np.ndar
     whole = (batch.run_start[start] == start) & (batch.run_end[start] == start + length)
     score = np.where(whole, score + w_whole, score)
     score = _add_phrase_terms(score, table, w_phrase, batch, word_ids, start, length)
-    return np.where(batch.acronyms[start] & (length == 1), score + w_acronym, score)  # type: ignore[no-any-return]
+    return np.where(batch.acronyms[start] & (length == 1), score + w_acronym, score)
 
 
 def _add_phrase_terms(
@@ -312,7 +318,7 @@ def _add_phrase_terms(
             phrase = phrase_kp.get(" ".join([words[i] for i in ids[begin:stop]]))
             if phrase:
                 added[row] = added[row] + w_phrase * phrase
-    return added  # type: ignore[no-any-return]
+    return added
 
 
 def _rankings(

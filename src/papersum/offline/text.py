@@ -336,7 +336,10 @@ def split_sentences(text: str) -> list[str]:
         if (
             sentences
             and _ABBREV_END.search(sentences[-1], len(sentences[-1]) - _ABBREV_TAIL)
-            and not (_INITIAL_END.search(sentences[-1], len(sentences[-1]) - _ABBREV_TAIL) and _opens_sentence(piece))
+            and not (
+                _INITIAL_END.search(sentences[-1], len(sentences[-1]) - _ABBREV_TAIL)
+                and _opens_sentence(piece)
+            )
         ):
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:

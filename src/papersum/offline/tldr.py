@@ -343,7 +343,7 @@ def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) 
     counts = Counter(all_tokens)
     # First position of each token: later pairs overwrite earlier ones, so the reversed list leaves
     # each token's first index (dict() runs the loop in C).
-    first = dict(zip(reversed(all_tokens), range(len(all_tokens) - 1, -1, -1)))
+    first = dict(zip(reversed(all_tokens), range(len(all_tokens) - 1, -1, -1), strict=True))
     cue: set[str] = set()
     for tokens in per_sentence:
         if is_proposal(tokens):
