@@ -88,12 +88,6 @@ def test_fast_entity_logits_equal_the_feature_rows() -> None:
     assert checked > 100 and pruned > 100
 
 
-def test_capitalised_tokens_equal_the_training_path() -> None:
-    for title, abstract in _papers(200):
-        sentences = [title, *split_sentences(abstract)]
-        assert tldr.capitalised_tokens(sentences) == tldr._capitalised_tokens(sentences)
-
-
 @pytest.mark.parametrize(
     "name", ["scitldr_a_dev.jsonl", "inspec_dev.jsonl", "arxiv_abstracts_categories_dev.jsonl"]
 )

@@ -156,8 +156,6 @@ _DEFAULT_MODEL: dict[str, object] = {
 _ROUGE_TOKEN = re.compile(r"[a-z0-9]+")
 _CASED_TOKEN = re.compile(r"[A-Za-z0-9]+")
 _DIGIT = re.compile(r"\d")
-# A whole _CASED_TOKEN word with a capital in it (the words _capitalised_tokens looks at).
-_CAPITALISED_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]*[A-Z][A-Za-z0-9]*")
 # Where a sentence may be cut to keep its main clause. Only cuts that leave a complete statement:
 # before a semicolon/colon, a comma + participle/relative clause, or a trailing means/purpose
 # phrase ("by <verb>ing ...", "using ...", "in order to ..."). Bare commas, "and", "that", "with",
@@ -305,25 +303,6 @@ def _capitalised_tokens(sentences: list[str]) -> set[str]:
     return found
 
 
-def capitalised_tokens(sentences: list[str]) -> set[str]:
-    """_capitalised_tokens, looking only at the words with a capital letter (a regex finds them)."""
-    found: set[str] = set()
-    for sentence in sentences:
-        opening = -1  # where the sentence's first word starts, found when needed
-        for match in _CAPITALISED_WORD.finditer(sentence):
-            word = match.group()
-            lower = word.lower()
-            if word[1:] != lower[1:]:
-                found.add(lower)
-                continue
-            if opening < 0:
-                first_word = _CASED_TOKEN.search(sentence)
-                opening = first_word.start() if first_word else 0
-            if match.start() > opening:
-                found.add(lower)
-    return found
-
-
 def word_probabilities(features: dict[str, list[float]], word_weights: tuple[float, ...]) -> dict[str, float]:
     """P(word appears in the TL;DR) from its feature row (the training path)."""
     probabilities: dict[str, float] = {}
@@ -363,7 +342,7 @@ def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) 
         (w_stop, STOPWORDS),
         (w_cue, cue),
         (w_opening, opening),
-        (w_capital, capitalised_tokens(sentences)),
+        (w_capital, _capitalised_tokens(sentences)),
     ):
         for token in z.keys() & members:
             z[token] += weight
