@@ -105,7 +105,7 @@ class Candidate:
         if self._key is None:
             phrase = " ".join(self.lowered)
             # Most phrases are their own key; only punctuation inside words or non-ASCII letters differ.
-            simple = phrase.isascii() and not any(mark in phrase for mark in "-'.")
+            simple = phrase.isascii() and "-" not in phrase and "'" not in phrase and "." not in phrase
             key = phrase if simple else entity_key(self.words)
             if self.acronym:
                 suffix = _key_part(self.acronym)

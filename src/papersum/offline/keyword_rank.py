@@ -40,6 +40,18 @@ MAX_KNOWN = 200_000  # words (and tokens) remembered between batches; beyond, bo
 _EDGE, _HYPHEN, _PHRASE_FIRST, _PHRASE_SECOND = range(4)
 
 
+class _Tokens(dict[str, tuple[int, bool, bool]]):
+    """token -> (word id, a chunk word (keywords.chunks' test), acronym-like); a new token is added
+    on first lookup (so a batch's tokens are looked up by one map() in C)."""
+
+    def __init__(self, table: _WordTable) -> None:
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, token: str) -> tuple[int, bool, bool]:
+        return self.table.token(token)
+
+
 class _WordTable:
     """Every word seen so far (lower-cased) with an id and the model's values for it (growing
     numpy arrays), and every token seen so far with its word id and keywords.chunks' test."""
@@ -54,7 +66,7 @@ class _WordTable:
 
     def clear(self) -> None:
         self.ids: dict[str, int] = {}
-        self.tokens: dict[str, tuple[int, bool, bool]] = {}  # -> (word id, chunk word, acronym-like)
+        self.tokens = _Tokens(self)
         self.words: list[str] = []
         self.folded: list[str] = []  # fold_inflection(word)
         self.idf = np.zeros(4096)
@@ -135,13 +147,13 @@ def _chunk_words(papers: Sequence[tuple[str, str]], table: _WordTable) -> _Batch
     words: list[bool] = []
     title: list[bool] = []
     paper_of: list[int] = []
-    get, new = table.tokens.get, table.token
+    lookup = table.tokens.__getitem__
     for number, (title_text, abstract) in enumerate(papers):
         for is_title, part in ((True, title_text), (False, abstract)):
             tokens = (_ASCII_TOKEN if part.isascii() else _TOKEN).findall(part)
             if not tokens:
                 continue
-            part_ids, part_words, part_acronyms = zip(*[get(t) or new(t) for t in tokens], strict=True)
+            part_ids, part_words, part_acronyms = zip(*map(lookup, tokens), strict=True)
             ids += part_ids
             originals += tokens
             acronyms += part_acronyms
