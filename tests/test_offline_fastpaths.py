@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from operator import mul
 from pathlib import Path
 
@@ -104,3 +106,21 @@ def test_batch_keyword_ranking_equals_paper_by_paper(name: str) -> None:
     batches = [papers[start : start + 64] for start in range(0, len(papers), 64)]
     batched = [ranked for batch in batches for ranked in keyword_rank.rank_keyphrases_many(batch)]
     assert batched == [keywords.rank_keyphrases(title, abstract) for title, abstract in papers]
+
+
+def test_batch_keyword_ranking_is_thread_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An LLM provider's offline fallback runs the engine in threads: the shared word table grows
+    # (and is cleared when full) while batches are ranked.
+    papers = _papers(256, DATA / "inspec_dev.jsonl") + _papers(256)
+    batches = [papers[start : start + 32] for start in range(0, len(papers), 32)]
+    expected = [[keywords.rank_keyphrases(title, abstract) for title, abstract in batch] for batch in batches]
+    monkeypatch.setattr(keyword_rank, "MAX_KNOWN", 3000)  # cleared several times in the run
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        keyword_rank._table().clear()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            found = list(pool.map(keyword_rank.rank_keyphrases_many, batches * 2))
+    finally:
+        sys.setswitchinterval(previous)
+    assert found == expected * 2

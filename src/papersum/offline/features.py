@@ -10,7 +10,7 @@ from operator import mul
 from papersum.offline.text import content_words
 
 TITLE_WEIGHT = 2  # a title word says more about the field than an abstract word
-_SCALED = [0.0]  # _SCALED[count] = 1.0 + math.log(count), grown as needed
+_scaled = [0.0]  # _scaled[count] = 1.0 + math.log(count); replaced by a longer list when needed
 
 
 def _terms(text: str) -> list[str]:
@@ -32,10 +32,12 @@ def category_vector(title: str, abstract: str) -> tuple[list[str], list[float]]:
     counts.update(_terms(abstract))
     if not counts:
         return [], []
-    top = max(counts.values())
-    if top >= len(_SCALED):
-        _SCALED.extend(1.0 + math.log(count) for count in range(len(_SCALED), top + 1))
-    scaled = list(map(_SCALED.__getitem__, counts.values()))
+    global _scaled
+    table, top = _scaled, max(counts.values())
+    if top >= len(table):
+        # A new list, never grown in place: another thread may be reading the old one.
+        table = _scaled = table + [1.0 + math.log(count) for count in range(len(table), top + 1)]
+    scaled = list(map(table.__getitem__, counts.values()))
     # Summed left to right, as `sum(v * v for v in scaled)` (the same float result).
     norm = math.sqrt(sum(map(mul, scaled, scaled)))
     return list(counts), [value / norm for value in scaled]

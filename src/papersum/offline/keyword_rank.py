@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -186,8 +187,18 @@ def _chunk_words(papers: Sequence[tuple[str, str]], table: _WordTable) -> _Batch
     )
 
 
+_LOCK = threading.Lock()
+
+
 def rank_keyphrases_many(papers: Sequence[tuple[str, str]]) -> list[list[str]]:
     """keywords.rank_keyphrases(title, abstract) for each (title, abstract)."""
+    # The word table (and the log1p table) grow as batches come: one batch at a time, so threads
+    # (an LLM provider's offline fallback) never see them half-grown or cleared mid-batch.
+    with _LOCK:
+        return _rank_many(papers)
+
+
+def _rank_many(papers: Sequence[tuple[str, str]]) -> list[list[str]]:
     table = _table()
     if len(table.tokens) > MAX_KNOWN or len(table.words) > MAX_KNOWN:
         table.clear()
