@@ -23,6 +23,8 @@ from papersum.offline.text import EDGE_WORDS, STOPWORDS
 MAX_WORDS = 6
 # Words ("3D", "CIFAR-10", "Poincaré", "e.g") and single punctuation marks.
 _TOKEN = re.compile(r"[^\W_]+(?:[-'.][^\W_]+)*|[^\w\s]|_")
+# The same tokens for ASCII text (letter ranges are quicker to test than Unicode classes).
+_ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'.][A-Za-z0-9]+)*|[^\w\s]|_")
 _SENTENCE_ENDS = frozenset(".!?")
 DATA_WORDS = frozenset(
     ["corpus", "corpora", "dataset", "datasets", "data", "database", "databases", "treebank",
@@ -173,7 +175,7 @@ def _runs(tokens: list[str], lower_tokens: list[str]) -> list[tuple[int, int]]:
 
 
 def entity_candidates(text: str) -> list[Candidate]:
-    tokens = _TOKEN.findall(text)
+    tokens = (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
     lower_tokens = [token.lower() for token in tokens]
     abstract = _Abstract(tokens, lower_tokens)
     n = len(tokens)
