@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from operator import mul
@@ -88,6 +89,27 @@ def test_fast_entity_logits_equal_the_feature_rows() -> None:
                 checked += 1
                 assert fast == pytest.approx(slow, abs=1e-9), candidate.text
     assert checked > 100 and pruned > 100
+
+
+def test_entity_lexicon_tables_equal_the_terms_key_by_key() -> None:
+    """The column-wise start-up tables hold exactly the floats of the scalar per-key terms."""
+    model = entity_features.load_model()
+    typer = entities.load_fast_typer()
+    assert model is not None and typer is not None
+    for group, table in typer.lexicon_terms.items():
+        counts = model.lexicons[group]
+        assert list(table) == list(counts)
+        for key, term in table.items():
+            assert repr(term) == repr(typer._lexicon_term(group, counts[key])), (group, key)
+    gold = entity_features.FEATURE_NAMES.index("gold_Task")
+    for key, term in typer.gold_terms.items():
+        counts = model.lexicons["gold"][key]
+        expected = tuple(
+            sum(w[gold + i] * math.log1p(counts[i + 1]) for i in range(len(entity_features.LABELS)))
+            for w in model.weights
+        )
+        assert repr(term) == repr(expected), key
+    assert len(typer.gold_terms) == len(model.lexicons["gold"])
 
 
 @pytest.mark.parametrize(

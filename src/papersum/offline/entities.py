@@ -37,6 +37,7 @@ from papersum.offline.entity_features import (
     word_shape,
 )
 from papersum.offline.entity_filters import GENERIC_WORDS, display_words, trusted
+from papersum.offline.entity_terms import gold_terms, lexicon_terms
 from papersum.offline.text import EDGE_WORDS
 
 MAX_ITEMS = 8
@@ -142,10 +143,6 @@ def _weight(index: int) -> Callable[[tuple[float, ...]], float]:
     return lambda weights: weights[index]
 
 
-def _gold_term(start: int, counts: Sequence[int]) -> Callable[[tuple[float, ...]], float]:
-    return lambda weights: sum(weights[start + i] * math.log1p(counts[i + 1]) for i in range(len(LABELS)))
-
-
 class FastTyper:
     """entity_features.logits(feature_row(...)) with the lexicon and shape terms precomputed per
     key and cached per phrase (same values up to float rounding: tests/test_offline_fastpaths.py)."""
@@ -154,13 +151,11 @@ class FastTyper:
         self.model = model
         self.weights = model.weights
         self.thresholds = tuple(math.log(t / (1 - t)) for t in model.thresholds)  # as logits
-        self.lexicon_terms = {group: {key: self._lexicon_term(group, counts) for key, counts in
-                                      model.lexicons[group].items()} for group in SMOOTHING}  # fmt: skip
+        self.lexicon_terms = {group: self._lexicon_terms(group) for group in SMOOTHING}
         self.lexicon_defaults = {group: self._lexicon_term(group, None) for group in SMOOTHING}
-        gold = FEATURE_NAMES.index("gold_Task")
-        self.gold_terms = {
-            key: self._sum(_gold_term(gold, counts)) for key, counts in model.lexicons["gold"].items()
-        }
+        self.gold_terms = gold_terms(
+            model.lexicons["gold"], self.weights, FEATURE_NAMES.index("gold_Task"), len(LABELS)
+        )
         self.shape = {name: self._sum(_weight(FEATURE_NAMES.index(name))) for name in SHAPE_FEATURES}
         self.bias = self._sum(lambda w: w[0])
         # Upper bound of what the context terms can add per label: a candidate whose bound stays
@@ -203,6 +198,13 @@ class FastTyper:
                 + (w[seen] * seen_value if seen is not None else 0.0)
             )
         )
+
+    def _lexicon_terms(self, group: str) -> dict[str, Triple]:
+        """_lexicon_term of every key of the group, the same floats, computed column-wise."""
+        offset = FEATURE_NAMES.index(f"{group}_{LEXICON_LABELS[1]}")
+        seen = FEATURE_NAMES.index(f"{group}_seen") if group in SEEN_GROUPS else None
+        lexicon = self.model.lexicons[group]
+        return lexicon_terms(lexicon, self.weights, self.model.prior, SMOOTHING[group], offset, seen)
 
     def _word_mask(self, word: str) -> int:
         """The word's shape as a bit mask (bit i: word_shape(word)[i]), cached."""
