@@ -67,6 +67,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--faults", type=float, default=0.0, help="share of requests given a fault")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--model", default="smollm2", help="name sent to the server (no size in it: the server is asked)"
+    )
     args = parser.parse_args()
     papers = read_papers([args.seeds], skip_bad=True).papers[: args.papers]
     for which in args.which:
@@ -81,7 +84,7 @@ def main() -> None:
                 with (
                     proxy,
                     OpenAIProvider(
-                        "SmolLM2-135M-Instruct",
+                        args.model,
                         base_url=proxy.base_url if args.faults else server.base_url,
                         api_key="sk-local",
                     ) as provider,
