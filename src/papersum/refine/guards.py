@@ -4,14 +4,17 @@ A model's value replaces the draft's only when it passes a check against the pap
 engine's own calibrated estimates, never on the model's say-so; so whatever the model, the refined
 answer is the draft wherever the model cannot show it did better:
 
-- TL;DR: kept when it adds no word the title and abstract lack and the engine's word model expects
-  it to overlap a human TL;DR at least as much as the draft (the score the draft was chosen by).
+- TL;DR: kept when it adds no word the title and abstract lack, says more than the title, and the
+  engine's word model expects it to overlap a human TL;DR at least as much as the draft (the score
+  the draft was chosen by).
 - categories: the paper's own are kept; otherwise the model chooses among the draft's categories
   (the ones the classifier itself found nearly as likely as its best), nothing else.
-- keywords, tasks, methods, datasets: a phrase the text does not contain is dropped; a task, method
-  or dataset the draft does not list there is kept only when the engine's entity typer (trained on
-  SciERC) gives the phrase that type; the model's phrases come first and the draft's fill the list
-  to the draft's length, so the model reorders and adds backed phrases but cannot empty a list.
+- keywords, tasks, methods, datasets: a phrase the text does not contain is dropped; one the draft
+  does not list there must be backed by the engine itself: a keyword must be among the keyphrase
+  ranker's candidates (its best ten, the draft shows eight), a task, method or dataset must get
+  that type from the entity typer (trained on SciERC); the model's phrases come first and the
+  draft's fill the list to the draft's length, so the model reorders and swaps in backed phrases
+  but cannot empty a list.
 - contribution: the model's kind is kept when the text has a cue for it ("we release a dataset").
 - why_it_matters (the draft has none): dropped when it shares almost nothing with the abstract.
 """
@@ -39,7 +42,7 @@ GUARDS = (
     "tldr-score",
     "categories",
     "lists-text",
-    "lists-type",
+    "lists-engine",
     "lists-fill",
     "contribution",
     "why",
@@ -77,6 +80,12 @@ class Source:
         words = _folded(phrase)
         return bool(words) and f" {' '.join(words)} " in self.joined
 
+    def only_title(self, text: str) -> bool:
+        """Every content word of `text` is in the title: a TL;DR that repeats the title says nothing."""
+        title = {fold_inflection(t) for t in _TOKEN.findall(self.title.lower())}
+        words = {fold_inflection(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS}
+        return bool(title) and words <= title
+
     def unsupported(self, text: str) -> list[str]:
         """Content words and numbers of `text` that the title and abstract do not contain."""
         missing: list[str] = []
@@ -98,6 +107,8 @@ def guard_tldr(
     missing = [] if "tldr-words" in off else source.unsupported(model)
     if missing:
         return draft, DRAFT, f"adds words the abstract does not have: {', '.join(missing[:5])}"
+    if "tldr-words" not in off and source.only_title(model):
+        return draft, DRAFT, "says no more than the title"
     if "tldr-score" in off:
         return model, MODEL, None
     model_score = expected_rouge1(source.title, source.abstract, model)
@@ -143,6 +154,18 @@ def guard_list(
         return drafted, DRAFT, note
     from_draft = any(phrase.lower() not in seen for phrase in merged)
     return merged, (MERGED if from_draft and grounded else MODEL if grounded else DRAFT), note
+
+
+def _key(phrase: str) -> str:
+    return " ".join(_folded(phrase))
+
+
+def ranked_keyphrases(draft: Draft, model: list[str]) -> tuple[list[str], list[str]]:
+    """(kept, dropped): the model's keywords that the draft lists or the keyphrase ranker has among
+    its candidates (the model chooses among the engine's keyphrases, as among its categories)."""
+    backed = {_key(p) for p in (*draft.summary.tags.keywords, *draft.keyword_candidates)}
+    kept = [p for p in model if _key(p) in backed]
+    return kept, [p for p in model if p not in kept]
 
 
 def typed_as(kind: str, drafted: list[str], model: list[str]) -> tuple[list[str], list[str]]:
@@ -192,7 +215,11 @@ def refine(paper: Paper, draft: Draft, answer: Summary, off: frozenset[str] = fr
     keep("categories", categories)
     lists: dict[str, list[str]] = {}
     answers = {name: list(getattr(answer.tags, name)) for name in LIST_FIELDS}
-    if "lists-type" not in off:
+    if "lists-engine" not in off:
+        ranked, dropped = ranked_keyphrases(draft, answers["keywords"])
+        answers["keywords"] = ranked
+        if dropped:
+            rejected["keywords"] = f"not among the engine's keyphrase candidates: {', '.join(dropped[:5])}"
         for name, kind in ENTITY_TYPES.items():
             typed, wrong = typed_as(kind, getattr(draft.summary.tags, name), answers[name])
             answers[name] = typed
