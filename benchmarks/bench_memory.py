@@ -1,9 +1,10 @@
 """Peak RSS of `papersum summarize` / `papersum run` (offline provider) on synthesized corpora.
 
 Each measurement is a fresh subprocess with its own empty cache; peak RSS comes from
-os.wait4 (the child's ru_maxrss).
+os.wait4 (ru_maxrss: the largest single process, the command or one of its worker processes;
+with -j N each of the N workers holds its own copy of the engine's tables).
 
-    python benchmarks/bench_memory.py --sizes 10000 100000 --commands summarize run
+    python benchmarks/bench_memory.py --sizes 10000 100000 --commands summarize run --jobs 1 2
 """
 
 from __future__ import annotations
@@ -40,17 +41,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--commands", nargs="+", default=["summarize", "run"])
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temp dir, deleted after")
+    parser.add_argument("--jobs", nargs="+", default=["1"], help="--concurrency values (worker processes)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="papersum-bench-") as tmp:
         work = args.workdir or Path(tmp)
-        print("| command | papers | peak RSS (MiB) | wall (s) | papers/s |")
-        print("|---|---:|---:|---:|---:|")
+        print("| command | -j | papers | peak RSS (MiB) | wall (s) | papers/s |")
+        print("|---|---:|---:|---:|---:|---:|")
         for size in args.sizes:
             corpus = work / f"synth-{size}.jsonl"
             if not corpus.is_file():
                 write_corpus(size, corpus)
-            for command in args.commands:
-                cache = work / f"cache-{command}-{size}"
+            for command, jobs in [(c, j) for c in args.commands for j in args.jobs]:
+                cache = work / f"cache-{command}-{size}-{jobs}"
                 env = {**os.environ, "PYTHONPATH": str(SRC), "PAPERSUM_CACHE_DIR": str(cache)}
                 out = (
                     ["--out", str(work / "out.jsonl")] if command == "summarize" else ["--out-dir", str(work)]
@@ -64,10 +66,13 @@ def main() -> None:
                     "--provider",
                     "offline",
                     "-q",
+                    "-j",
+                    jobs,
                     *out,
                 ]
                 rss, wall = peak_rss_mib(argv, env)
-                print(f"| {command} | {size:,} | {rss:.0f} | {wall:.1f} | {size / wall:,.0f} |", flush=True)
+                row = f"| {command} | {jobs} | {size:,} | {rss:.0f} | {wall:.1f} | {size / wall:,.0f} |"
+                print(row, flush=True)
 
 
 if __name__ == "__main__":

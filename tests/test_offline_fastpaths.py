@@ -6,7 +6,11 @@ import json
 from operator import mul
 from pathlib import Path
 
-from papersum.offline import entities, keywords, tldr
+import pytest
+
+from papersum.evals.metrics import normalise_entity
+from papersum.offline import entities, entity_features, keywords, tldr
+from papersum.offline.entity_candidates import entity_candidates
 from papersum.offline.text import split_sentences
 
 DEV = Path(__file__).resolve().parents[1] / "evals" / "data" / "scitldr_a_dev.jsonl"
@@ -61,10 +65,23 @@ def test_keyword_ranking_breaks_ties_by_first_position() -> None:
         )
 
 
-def test_precomputed_entity_typing_equals_type_phrase() -> None:
-    heads, phrases = entities.load_typer()
-    head_labels, phrase_labels = entities.load_labels()
-    for title, abstract in _papers():
-        for phrase in [*entities.phrase_chunks(title), *entities.phrase_chunks(abstract)]:
-            expected = entities.type_phrase(phrase, heads, phrases)
-            assert entities._fast_type_phrase(phrase, head_labels, phrase_labels) == expected, phrase
+def test_fast_entity_logits_equal_the_feature_rows() -> None:
+    model = entity_features.load_model()
+    typer = entities.load_fast_typer()
+    assert model is not None and typer is not None
+    checked = pruned = 0
+    for _, abstract in _papers():
+        candidates = entity_candidates(abstract)
+        tf = entity_features.phrase_counts(candidates)
+        for candidate in candidates:
+            assert candidate.key == normalise_entity(candidate.text)
+            row = entity_features.feature_row(candidate, tf[candidate.lowered], model.lookup, model.prior)
+            slow = entity_features.logits(row, model)
+            fast = typer.logits(candidate, tf[candidate.lowered])
+            if fast is None:  # ruled out early: it must really be below every threshold
+                pruned += 1
+                assert all(z < t for z, t in zip(slow, typer.thresholds, strict=True)), candidate.text
+            else:
+                checked += 1
+                assert fast == pytest.approx(slow, abs=1e-9), candidate.text
+    assert checked > 100 and pruned > 100

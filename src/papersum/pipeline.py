@@ -215,18 +215,19 @@ def summarize_papers(
 ) -> Iterator[Annotation]:
     """Annotate every paper in input order. Bad input records come out as error annotations.
 
-    With `concurrency` > 1 (or "auto"), a CPU-bound provider (the offline engine) runs in that
-    many worker processes, others send that many requests at once from a thread pool; either way
-    through a bounded window, so memory stays flat on long streams.
+    A CPU-bound provider (the offline engine) computes papers in chunks, with `concurrency` > 1 (or
+    "auto") in that many worker processes; others send that many requests at once from a thread
+    pool. Either way through a bounded window, so memory stays flat on long streams.
     """
     concurrency = resolve_concurrency(concurrency, provider)
     jobs = _looked_up(papers, provider, cache)
-    if concurrency <= 1:
-        annotations: Iterator[Annotation] = (job.done or _compute(job, provider, cache) for job in jobs)
-    elif provider.cpu_bound:
-        from papersum.workers import run_in_processes
+    annotations: Iterator[Annotation]
+    if provider.cpu_bound:
+        from papersum.workers import run_in_chunks
 
-        annotations = run_in_processes(jobs, provider, cache, concurrency)
+        annotations = run_in_chunks(jobs, provider, cache, concurrency)
+    elif concurrency <= 1:
+        annotations = (job.done or _compute(job, provider, cache) for job in jobs)
     else:
         annotations = _run_in_threads(jobs, provider, cache, concurrency)
     for annotation in annotations:

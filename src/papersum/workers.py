@@ -1,6 +1,8 @@
-"""Worker processes for CPU-bound providers (the offline engine): `--concurrency N` uses N cores.
+"""Chunks and worker processes for CPU-bound providers (the offline engine): `--concurrency N` uses
+N cores.
 
-Papers that need computing go out in chunks of WORKER_CHUNK; results come back to the parent,
+Papers that need computing are computed in chunks of WORKER_CHUNK (the engine's batch path is
+faster than paper by paper) and, with N > 1, go out to worker processes; results come back to the parent,
 which writes the cache and yields annotations in input order. The pool starts only once a full
 chunk needs computing (a small or fully cached run never pays for it), workers are spawned
 fresh (no fork of a process that may run threads) and ignore Ctrl-C, which the parent handles.
@@ -22,6 +24,7 @@ from papersum.pipeline import WORKER_CHUNK, _execute, _finish, _Job
 from papersum.providers.base import Provider, ProviderError, ProviderResult
 
 Outcome = ProviderResult | str
+START_AFTER = 1024  # papers computed in the parent before worker processes start
 
 _worker_provider: Provider | None = None
 
@@ -32,9 +35,19 @@ def _start_worker(provider: Provider) -> None:
     _worker_provider = provider
 
 
-def _execute_chunk(papers: list[Paper]) -> list[Outcome]:
+def execute_chunk(papers: list[Paper], provider: Provider) -> list[Outcome]:
+    """The provider's batch path; if the batch fails, paper by paper, so one bad paper fails alone."""
+    try:
+        return list(provider.execute_many(papers))
+    except ProviderError:
+        raise
+    except Exception:
+        return [_execute(paper, provider) for paper in papers]
+
+
+def _worker_chunk(papers: list[Paper]) -> list[Outcome]:
     assert _worker_provider is not None, "worker started without its provider"
-    return [_execute(paper, _worker_provider) for paper in papers]
+    return execute_chunk(papers, _worker_provider)
 
 
 @dataclass
@@ -51,8 +64,8 @@ class _Chunk:
 
     def outcome(self, index: int, provider: Provider) -> Outcome:
         if self.outcomes is None:
-            if self.future is None:  # never submitted: too few papers to start workers for
-                self.outcomes = [_execute(paper, provider) for paper in self.papers]
+            if self.future is None:  # computed here: one worker, or too few papers to start workers for
+                self.outcomes = execute_chunk(self.papers, provider)
             else:
                 try:
                     self.outcomes = self.future.result()
@@ -61,22 +74,27 @@ class _Chunk:
         return self.outcomes[index]
 
 
-def run_in_processes(
+def run_in_chunks(
     jobs: Iterator[_Job], provider: Provider, cache: ResultCache | None, workers: int
 ) -> Iterator[Annotation]:
-    """Annotations in job order, computed by up to `workers` processes, at most 2 chunks each in flight."""
+    """Annotations in job order, computed in chunks: here with one worker (or before START_AFTER
+    papers), else by `workers` processes with at most 2 chunks each in flight."""
     window: deque[tuple[_Job, _Chunk | None, int]] = deque()
     filling = _Chunk()
     in_flight: deque[_Chunk] = deque()
     pool: ProcessPoolExecutor | None = None
     max_window = WORKER_CHUNK * workers * 4
+    chunked = 0  # papers put in chunks so far
 
     def submit(chunk: _Chunk) -> None:
+        """Hand the chunk to a worker; before START_AFTER papers it stays here (computed when popped)."""
         nonlocal pool
         if pool is None:
+            if workers <= 1 or chunked <= START_AFTER:
+                return
             context = multiprocessing.get_context("spawn")
             pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(provider,))
-        chunk.future = pool.submit(_execute_chunk, chunk.papers)
+        chunk.future = pool.submit(_worker_chunk, chunk.papers)
         in_flight.append(chunk)
 
     def pop() -> Annotation:
@@ -99,6 +117,7 @@ def run_in_processes(
             else:
                 window.append((job, filling, len(filling.papers)))
                 filling.papers.append(job.paper)
+                chunked += 1
                 if len(filling.papers) == WORKER_CHUNK:
                     submit(filling)
                     filling = _Chunk()

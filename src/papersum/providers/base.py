@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
@@ -51,6 +52,11 @@ class Provider(ABC):
     @abstractmethod
     def execute(self, paper: Paper) -> ProviderResult:
         """Summarise and tag one paper."""
+
+    def execute_many(self, papers: Sequence[Paper]) -> list[ProviderResult]:
+        """Summarise a batch of papers (CPU-bound providers get them in chunks). Same results as
+        `execute` on each; may raise for the whole batch, which is then retried paper by paper."""
+        return [self.execute(paper) for paper in papers]
 
     def finalize(self, paper: Paper, summary: Summary, provenance: Provenance) -> tuple[Summary, Provenance]:
         """The annotation's final summary from the provider's answer, fresh or from the cache (the

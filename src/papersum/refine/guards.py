@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from papersum.models import Contribution, Paper, Summary, Tags
 from papersum.offline.contribution import has_cue
-from papersum.offline.entities import load_typer, type_phrase
+from papersum.offline.entities import phrase_type
 from papersum.offline.overlap import is_ungrounded
 from papersum.offline.text import STOPWORDS, fold_inflection
 from papersum.offline.tldr import expected_rouge1
@@ -171,9 +171,8 @@ def ranked_keyphrases(draft: Draft, model: list[str]) -> tuple[list[str], list[s
 def typed_as(kind: str, drafted: list[str], model: list[str]) -> tuple[list[str], list[str]]:
     """(kept, dropped): the model's phrases for an entity field that the draft lists there or the
     engine's typer gives this type."""
-    heads, phrases = load_typer()
     listed = {phrase.lower() for phrase in drafted}
-    kept = [p for p in model if p.lower() in listed or type_phrase(p, heads, phrases) == kind]
+    kept = [p for p in model if p.lower() in listed or phrase_type(p) == kind]
     return kept, [p for p in model if p not in kept]
 
 
