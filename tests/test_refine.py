@@ -68,8 +68,8 @@ def test_field_guards_and_their_provenance() -> None:
         draft.summary,
         categories=["q-bio.GN", *tags.categories[::-1]],
         keywords=["transformers", "quantum computing", "attention grows"],
-        tasks=["sparse attention mechanism", "summarization"],
-        methods=["dense attention", *tags.methods],
+        tasks=["sparse attention mechanism", "arXiv summarization benchmark"],
+        methods=["dense attention", "sparse attention mechanism"],
         contribution=Contribution.survey,
     )
     refined = refine(PAPER, draft, model)
@@ -80,9 +80,12 @@ def test_field_guards_and_their_provenance() -> None:
     assert out.keywords[0] == "transformers" and "quantum computing" not in out.keywords
     assert "attention grows" not in out.keywords and "attention grows" in refined.rejected["keywords"]
     assert out.keywords[1:] == tags.keywords[: len(tags.keywords) - 1]  # the draft fills to its length
-    # A task, method or dataset the draft does not list there needs the engine's typer to agree.
-    assert "summarization" in out.tasks and "sparse attention mechanism" not in out.tasks
-    assert "dense attention" not in out.methods and "Method" in refined.rejected["methods"]
+    # A task, method or dataset the draft does not list there must be one of the engine's candidate
+    # phrases of the abstract ("dense attention" is not: "matches dense attention" is) of that type;
+    # the draft's own entities all stay (none here: the engine is precision-first).
+    assert out.tasks == tags.tasks + ["arXiv summarization benchmark"]
+    assert out.methods == tags.methods + ["sparse attention mechanism"]
+    assert "dense attention" in refined.rejected["methods"]
     assert out.contribution == tags.contribution  # no survey cue in the text
     assert refined.fields["tldr"] == "draft" and refined.fields["keywords"] == "model+draft"
     assert (

@@ -9,12 +9,13 @@ answer is the draft wherever the model cannot show it did better:
   the draft was chosen by).
 - categories: the paper's own are kept; otherwise the model chooses among the draft's categories
   (the ones the classifier itself found nearly as likely as its best), nothing else.
-- keywords, tasks, methods, datasets: a phrase the text does not contain is dropped; one the draft
-  does not list there must be backed by the engine itself: a keyword must be among the keyphrase
-  ranker's candidates (its best ten, the draft shows eight), a task, method or dataset must get
-  that type from the entity typer (trained on SciERC); the model's phrases come first and the
-  draft's fill the list to the draft's length, so the model reorders and swaps in backed phrases
-  but cannot empty a list.
+- keywords: a phrase the text does not contain is dropped, and one the draft does not list must be
+  among the keyphrase ranker's candidates (its best ten; the draft shows eight); the model's
+  keywords come first and the draft's fill the list to the draft's length, so the model reorders
+  and swaps in the ranker's runners-up but cannot empty the list.
+- tasks, methods, datasets: the draft's (precision-first) phrases all stay; the model may add a
+  phrase that is one of the engine's candidate phrases of the abstract and gets that type from
+  its entity typer (trained on SciERC).
 - contribution: the model's kind is kept when the text has a cue for it ("we release a dataset").
 - why_it_matters (the draft has none): dropped when it shares almost nothing with the abstract.
 """
@@ -24,9 +25,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from papersum.models import Contribution, Paper, Summary, Tags
+from papersum.models import MAX_ENTITIES, Contribution, Paper, Summary, Tags
 from papersum.offline.contribution import has_cue
 from papersum.offline.entities import phrase_type
+from papersum.offline.entity_candidates import entity_candidates
 from papersum.offline.overlap import is_ungrounded
 from papersum.offline.text import STOPWORDS, fold_inflection
 from papersum.offline.tldr import expected_rouge1
@@ -140,16 +142,28 @@ def guard_categories(
 
 
 def guard_list(
-    source: Source, drafted: list[str], model: list[str], off: frozenset[str] = frozenset()
+    source: Source,
+    drafted: list[str],
+    model: list[str],
+    off: frozenset[str] = frozenset(),
+    displace: bool = True,
 ) -> tuple[list[str], str, str | None]:
+    """The model's phrases first, then the draft's, as long as the draft's list; with
+    `displace=False` the draft's phrases all stay, in their order, and the model's new ones follow."""
     grounded = [phrase for phrase in model if "lists-text" in off or source.contains(phrase)]
     dropped = [phrase for phrase in model if phrase not in grounded]
     note = f"not in the text: {', '.join(dropped[:5])}" if dropped else None
     if "lists-fill" in off:
         return grounded, MODEL, note
     seen = {phrase.lower() for phrase in grounded}
-    merged = grounded + [phrase for phrase in drafted if phrase.lower() not in seen]
-    merged = merged[: max(len(drafted), len(grounded))]
+    if displace:
+        merged = grounded + [phrase for phrase in drafted if phrase.lower() not in seen]
+        merged = merged[: max(len(drafted), len(grounded))]
+    else:
+        listed = {phrase.lower() for phrase in drafted}
+        merged = [*drafted, *(p for p in grounded if p.lower() not in listed)][
+            : max(MAX_ENTITIES, len(drafted))
+        ]
     if [p.lower() for p in merged] == [p.lower() for p in drafted]:
         return drafted, DRAFT, note
     from_draft = any(phrase.lower() not in seen for phrase in merged)
@@ -168,11 +182,18 @@ def ranked_keyphrases(draft: Draft, model: list[str]) -> tuple[list[str], list[s
     return kept, [p for p in model if p not in kept]
 
 
-def typed_as(kind: str, drafted: list[str], model: list[str]) -> tuple[list[str], list[str]]:
-    """(kept, dropped): the model's phrases for an entity field that the draft lists there or the
-    engine's typer gives this type."""
+def typed_as(
+    kind: str, drafted: list[str], model: list[str], candidates: frozenset[str]
+) -> tuple[list[str], list[str]]:
+    """(kept, dropped): the model's phrases for an entity field that the draft lists there, or that
+    are one of the engine's candidate phrases of this abstract and get this type from its typer."""
     listed = {phrase.lower() for phrase in drafted}
-    kept = [p for p in model if p.lower() in listed or phrase_type(p) == kind]
+
+    def backed(phrase: str) -> bool:
+        own = entity_candidates(phrase)
+        return len(own) == 1 and own[0].key in candidates and phrase_type(phrase) == kind
+
+    kept = [p for p in model if p.lower() in listed or backed(p)]
     return kept, [p for p in model if p not in kept]
 
 
@@ -219,14 +240,17 @@ def refine(paper: Paper, draft: Draft, answer: Summary, off: frozenset[str] = fr
         answers["keywords"] = ranked
         if dropped:
             rejected["keywords"] = f"not among the engine's keyphrase candidates: {', '.join(dropped[:5])}"
+        candidates = frozenset(c.key for c in entity_candidates(paper.abstract))
         for name, kind in ENTITY_TYPES.items():
-            typed, wrong = typed_as(kind, getattr(draft.summary.tags, name), answers[name])
+            typed, wrong = typed_as(kind, getattr(draft.summary.tags, name), answers[name], candidates)
             answers[name] = typed
             if wrong:
-                rejected[name] = f"the engine does not type these as {kind}: {', '.join(wrong[:5])}"
+                rejected[name] = f"not the engine's {kind} candidates: {', '.join(wrong[:5])}"
     for name in LIST_FIELDS:
         drafted = getattr(draft.summary.tags, name)
-        outcome = guard_list(source, list(drafted), answers[name], off)
+        # The precision-first entity lists keep every drafted phrase; keywords are a ranked list the
+        # model may reorder, swapping in the ranker's runners-up.
+        outcome = guard_list(source, list(drafted), answers[name], off, displace=name == "keywords")
         keep(name, outcome)
         lists[name] = outcome[0]
     contribution = guard_contribution(source, draft.summary.tags.contribution, answer.tags.contribution, off)
