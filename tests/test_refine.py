@@ -83,8 +83,8 @@ def test_field_guards_and_their_provenance() -> None:
     # A task, method or dataset the draft does not list there must be one of the engine's candidate
     # phrases of the abstract ("dense attention" is not: "matches dense attention" is) of that type;
     # the draft's own entities all stay (none here: the engine is precision-first).
-    assert out.tasks == tags.tasks + ["arXiv summarization benchmark"]
-    assert out.methods == tags.methods + ["sparse attention mechanism"]
+    assert out.tasks == [*tags.tasks, "arXiv summarization benchmark"]
+    assert out.methods == [*tags.methods, "sparse attention mechanism"]
     assert "dense attention" in refined.rejected["methods"]
     assert out.contribution == tags.contribution  # no survey cue in the text
     assert refined.fields["tldr"] == "draft" and refined.fields["keywords"] == "model+draft"
