@@ -9,13 +9,11 @@ answer is the draft wherever the model cannot show it did better:
   the draft was chosen by).
 - categories: the paper's own are kept; otherwise the model chooses among the draft's categories
   (the ones the classifier itself found nearly as likely as its best), nothing else.
-- keywords: a phrase the text does not contain is dropped, and one the draft does not list must be
-  among the keyphrase ranker's candidates (its best ten; the draft shows eight); the model's
-  keywords come first and the draft's fill the list to the draft's length, so the model reorders
-  and swaps in the ranker's runners-up but cannot empty the list.
-- tasks, methods, datasets: the draft's (precision-first) phrases all stay; the model may add a
-  phrase that is one of the engine's candidate phrases of the abstract and gets that type from
-  its entity typer (trained on SciERC).
+- keywords, tasks, methods, datasets: every drafted phrase stays (the model's picks among them
+  first); the model adds a phrase only while the list has room, only when the text contains it and
+  the engine backs it: a keyword among the keyphrase ranker's candidates (its best ten; the draft
+  shows eight), a task, method or dataset that is one of the engine's candidate phrases of the
+  abstract and gets that type from its entity typer (trained on SciERC).
 - contribution: the model's kind is kept when the text has a cue for it ("we release a dataset").
 - why_it_matters (the draft has none): dropped when it shares almost nothing with the abstract.
 """
@@ -25,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from papersum.models import MAX_ENTITIES, Contribution, Paper, Summary, Tags
+from papersum.models import Contribution, Paper, Summary, Tags
 from papersum.offline.contribution import has_cue
 from papersum.offline.entities import phrase_type
 from papersum.offline.entity_candidates import entity_candidates
@@ -49,6 +47,7 @@ GUARDS = (
     "contribution",
     "why",
 )
+LIST_ROOM = 8  # MAX_KEYWORDS and MAX_ENTITIES: a list keeps at most this many phrases
 ENTITY_TYPES = {"tasks": "Task", "methods": "Method", "datasets": "Material"}  # SciERC's names
 
 
@@ -142,32 +141,22 @@ def guard_categories(
 
 
 def guard_list(
-    source: Source,
-    drafted: list[str],
-    model: list[str],
-    off: frozenset[str] = frozenset(),
-    displace: bool = True,
+    source: Source, drafted: list[str], model: list[str], off: frozenset[str] = frozenset()
 ) -> tuple[list[str], str, str | None]:
-    """The model's phrases first, then the draft's, as long as the draft's list; with
-    `displace=False` the draft's phrases all stay, in their order, and the model's new ones follow."""
+    """Every drafted phrase stays: the model's picks among them come first, then the rest of the
+    draft, then the model's new (backed) phrases while the list has room."""
     grounded = [phrase for phrase in model if "lists-text" in off or source.contains(phrase)]
     dropped = [phrase for phrase in model if phrase not in grounded]
     note = f"not in the text: {', '.join(dropped[:5])}" if dropped else None
     if "lists-fill" in off:
         return grounded, MODEL, note
-    seen = {phrase.lower() for phrase in grounded}
-    if displace:
-        merged = grounded + [phrase for phrase in drafted if phrase.lower() not in seen]
-        merged = merged[: max(len(drafted), len(grounded))]
-    else:
-        listed = {phrase.lower() for phrase in drafted}
-        merged = [*drafted, *(p for p in grounded if p.lower() not in listed)][
-            : max(MAX_ENTITIES, len(drafted))
-        ]
-    if [p.lower() for p in merged] == [p.lower() for p in drafted]:
+    listed = {phrase.lower(): phrase for phrase in drafted}
+    picked = [listed[p.lower()] for p in grounded if p.lower() in listed]
+    added = [p for p in grounded if p.lower() not in listed]
+    merged = [*picked, *(p for p in drafted if p not in picked), *added][: max(LIST_ROOM, len(drafted))]
+    if merged == drafted:
         return drafted, DRAFT, note
-    from_draft = any(phrase.lower() not in seen for phrase in merged)
-    return merged, (MERGED if from_draft and grounded else MODEL if grounded else DRAFT), note
+    return merged, (MERGED if drafted else MODEL), note
 
 
 def _key(phrase: str) -> str:
@@ -248,9 +237,7 @@ def refine(paper: Paper, draft: Draft, answer: Summary, off: frozenset[str] = fr
                 rejected[name] = f"not the engine's {kind} candidates: {', '.join(wrong[:5])}"
     for name in LIST_FIELDS:
         drafted = getattr(draft.summary.tags, name)
-        # The precision-first entity lists keep every drafted phrase; keywords are a ranked list the
-        # model may reorder, swapping in the ranker's runners-up.
-        outcome = guard_list(source, list(drafted), answers[name], off, displace=name == "keywords")
+        outcome = guard_list(source, list(drafted), answers[name], off)
         keep(name, outcome)
         lists[name] = outcome[0]
     contribution = guard_contribution(source, draft.summary.tags.contribution, answer.tags.contribution, off)
