@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from papersum.models import Contribution, Paper, Summary, Tags
+from papersum.models import MAX_ENTITIES, MAX_KEYWORDS, Contribution, Paper, Summary, Tags
 from papersum.offline.contribution import has_cue
 from papersum.offline.entities import phrase_type
 from papersum.offline.entity_candidates import entity_candidates
@@ -47,7 +47,7 @@ GUARDS = (
     "contribution",
     "why",
 )
-LIST_ROOM = 8  # MAX_KEYWORDS and MAX_ENTITIES: a list keeps at most this many phrases
+LIST_ROOM = min(MAX_KEYWORDS, MAX_ENTITIES)  # a list keeps at most this many phrases
 ENTITY_TYPES = {"tasks": "Task", "methods": "Method", "datasets": "Material"}  # SciERC's names
 
 
