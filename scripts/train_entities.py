@@ -17,6 +17,12 @@
 
     PYTHONPATH=src python scripts/train_entities.py [--data DIR]     # ~1 min; measure with
     papersum eval scierc --provider offline
+    PYTHONPATH=src python scripts/train_entities.py --check          # CV at the shipped thresholds
+    PYTHONPATH=src python scripts/train_entities.py --check --names other_dataset_names.tsv
+
+Since offline-5 what `choose` shows includes the dataset names of papersum.offline.dataset_names
+(mined by scripts/build_tag_lexicons.py) and passes papersum.offline.entity_filters, so the
+thresholds are chosen for what a reader sees.
 """
 
 from __future__ import annotations
@@ -38,17 +44,20 @@ from _evaldata import REPO, evaldata_dir, read_jsonl
 from papersum.evals.metrics import normalise_entity
 from papersum.offline import entities
 from papersum.offline import entity_features as features
+from papersum.offline.dataset_names import DatasetNames, load_dataset_names, named_datasets, parse_names
 from papersum.offline.entity_candidates import entity_candidates
 
 OUT = REPO / "src" / "papersum" / "data" / "offline" / "entities.json.gz"
 GROUPS = (*features.SMOOTHING, "gold")
 OTHER_TYPES = {"Generic": "Generic", "OtherScientificTerm": "Other", "Metric": "Other"}
 FOLDS = 5
+GRID_LOW = 0.30
 RESAMPLES = 1000
 RESAMPLE_SIZE = 100
 TARGET_PRECISION, TARGET_RECALL = 0.60, 0.15
 
 Counts = dict[str, defaultdict[str, list[int]]]
+NAMES: list[DatasetNames] = [load_dataset_names()]  # --names replaces it (e.g. one mined without SciERC)
 
 
 class Doc:
@@ -65,6 +74,7 @@ class Doc:
             for entity in gold_entities.get(their, []):
                 lexicon_label.setdefault(normalise_entity(entity), ours)
         self.candidates = entity_candidates(str(row["abstract"]))
+        self.named = named_datasets(self.candidates, NAMES[0])
         self.lexicon_labels = [lexicon_label.get(normalise_entity(c.text), "none") for c in self.candidates]
         self.labels = [label if label in features.LABELS else "none" for label in self.lexicon_labels]
         self.tf = features.phrase_counts(self.candidates)
@@ -152,7 +162,7 @@ def doc_counts(docs: Sequence[Doc], probs: Sequence[np.ndarray], thresholds: Seq
     """(tp, predicted, gold) per document and label for what `choose` would show."""
     out = np.zeros((len(docs), len(features.LABELS), 3))
     for d, (doc, p) in enumerate(zip(docs, probs, strict=True)):
-        shown = entities.choose(doc.candidates, p.tolist(), thresholds)
+        shown = entities.choose(doc.candidates, p.tolist(), thresholds, named=doc.named)
         for label_index, label in enumerate(features.LABELS):
             keys = {normalise_entity(text) for text in shown[label_index]}
             gold = doc.gold[label]
@@ -161,7 +171,7 @@ def doc_counts(docs: Sequence[Doc], probs: Sequence[np.ndarray], thresholds: Seq
 
 
 def choose_thresholds(docs: Sequence[Doc], probs: Sequence[np.ndarray]) -> tuple[list[float], list[str]]:
-    grid = np.round(np.arange(0.30, 0.801, 0.025), 3)
+    grid = np.round(np.arange(GRID_LOW, 0.801, 0.025), 3)
     rng = np.random.default_rng(13)
     samples = rng.integers(0, len(docs), size=(RESAMPLES, RESAMPLE_SIZE))
     chosen: list[float] = []
@@ -189,6 +199,28 @@ def choose_thresholds(docs: Sequence[Doc], probs: Sequence[np.ndarray]) -> tuple
     return chosen, report
 
 
+def check(docs: Sequence[Doc], probs: Sequence[np.ndarray]) -> None:
+    """Cross-validated precision / recall per field at the shipped thresholds, and the share of
+    100-abstract resamples meeting the targets."""
+    model = features.load_model()
+    assert model is not None
+    counts = doc_counts(docs, probs, model.thresholds)
+    samples = np.random.default_rng(13).integers(0, len(docs), size=(RESAMPLES, RESAMPLE_SIZE))
+    for label_index, label in enumerate(features.LABELS):
+        tp, predicted, gold = counts[:, label_index].sum(0)
+        sums = counts[:, label_index][samples].sum(1)
+        precision = sums[:, 0] / np.maximum(sums[:, 1], 1)
+        recall = sums[:, 0] / np.maximum(sums[:, 2], 1)
+        met = np.mean((precision >= TARGET_PRECISION) & (recall >= TARGET_RECALL))
+        print(
+            f"{label}: threshold {model.thresholds[label_index]:.3f}, "
+            f"CV precision {100 * tp / max(predicted, 1):.1f} recall {100 * tp / max(gold, 1):.1f} "
+            f"({int(tp)} of {int(predicted)} shown, {int(gold)} gold), "
+            f"targets met in {100 * met:.0f}% of {RESAMPLE_SIZE}-abstract resamples",
+            file=sys.stderr,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None)
@@ -197,7 +229,13 @@ def main() -> None:
         "--drop", default="", help="comma-separated feature-name prefixes to leave out (ablations)"
     )
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument(
+        "--check", action="store_true", help="cross-validation at the shipped thresholds; writes nothing"
+    )
+    parser.add_argument("--names", default=None, help="a dataset_names.tsv to use instead of the shipped")
     args = parser.parse_args()
+    if args.names:
+        NAMES[0] = DatasetNames(parse_names(Path(args.names).read_text(encoding="utf-8")))
     docs = [Doc(row) for row in read_jsonl(evaldata_dir(args.data) / "scierc_train.jsonl")]
     label_counts = Counter(label for doc in docs for label in doc.lexicon_labels)
     prior = [label_counts[label] / sum(label_counts.values()) for label in features.LEXICON_LABELS]
@@ -212,6 +250,9 @@ def main() -> None:
         weights = fit_all([xs[i] for i in train], [docs[i] for i in train], args.ridge, keep)
         for i in np.nonzero(folds == fold)[0]:
             out_of_fold[i] = predict(weights, xs[i])
+    if args.check:
+        check(docs, out_of_fold)
+        return
     thresholds, report = choose_thresholds(docs, out_of_fold)
     weights = fit_all(xs, docs, args.ridge, keep)
     payload = {

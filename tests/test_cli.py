@@ -120,6 +120,10 @@ def test_settings_precedence_env_then_config_file(tmp_path: Path, monkeypatch: p
     config.write_text("colour = 1\n", encoding="utf-8")
     code, _, err = invoke("summarize", str(tmp_path))
     assert code == 2 and "unknown setting(s) colour" in err
+    # A config file named explicitly must exist: a typo is not "no settings".
+    monkeypatch.setenv("PAPERSUM_CONFIG", str(tmp_path / "confg.toml"))
+    code, _, err = invoke("summarize", str(tmp_path))
+    assert code == 2 and f"PAPERSUM_CONFIG={tmp_path / 'confg.toml'}: no such file" in err
 
 
 def test_cache_commands(seeds_dir: Path, tmp_path: Path) -> None:
@@ -197,3 +201,20 @@ def test_all_papers_failing_is_a_failed_run(tmp_path: Path) -> None:
     code, out, err = invoke("summarize", str(huge), "--provider", "offline")
     assert code == 1 and "all 1 papers failed" in err
     assert "over the 20,000 limit" in json.loads(out)["error"]
+
+
+def test_ctrl_c_while_the_cli_loads_exits_130_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import papersum.__main__ as entry
+    import papersum.cli
+
+    def interrupted() -> None:  # Ctrl-C arriving while Typer and the command modules import
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papersum.cli, "main", interrupted)
+    monkeypatch.setattr("sys.argv", ["papersum", "run", "seeds"])
+    with pytest.raises(SystemExit) as exited:
+        entry.main()
+    assert exited.value.code == 130
+    assert capsys.readouterr().err == "papersum: interrupted\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,6 +52,9 @@ def test_fetch_arxiv_writes_papers_jsonl(server: ReplayServer, tmp_path: Path) -
     ]
     assert papers[1]["authors"] == ["Naser Mansour", "Sidahmed Benabderrahmane", "Ameer Rahwan"]
     assert len(server.log) == 1
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # like any file the user creates, not 0600
 
 
 def test_replacements_and_cross_lists_flags(server: ReplayServer) -> None:
@@ -123,6 +127,8 @@ def test_usage_errors_exit_2(server: ReplayServer) -> None:
     assert code == 2 and "unknown arXiv category 'cs.XY'" in err
     assert invoke("fetch", "arxiv", "cs.CL", "--max", "5")[0] == 2
     assert invoke("fetch", "arxiv", "cs.CL", "--query", "x")[0] == 2
+    code, _, err = invoke("fetch", "arxiv", "--query", " ")
+    assert code == 2 and "--query: give a search" in err
     assert server.log == []
 
 

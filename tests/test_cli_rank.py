@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -26,8 +27,11 @@ def test_rank_papers_with_a_bibtex_library_and_interests(tmp_path: Path) -> None
     rows = [json.loads(line) for line in out.splitlines()]
     assert len(rows) == 24 and rows[0]["id"].startswith("proteins")
     assert set(rows[0]) >= {"id", "title", "abstract", "relevance"} and "paper_id" not in rows[0]
+    # The record as it came in, plus relevance: no ingest bookkeeping or empty fields added.
+    by_id = {row["id"]: row for row in feed()}
+    assert all({k: v for k, v in row.items() if k != "relevance"} == by_id[row["id"]] for row in rows)
     assert rows[0]["relevance"]["reasons"] and rows[0]["relevance"]["score"] > rows[-1]["relevance"]["score"]
-    assert "Ranked 24 papers (3 library entries, 1 interests): kept 24" in err
+    assert "Ranked 24 papers (3 library entries, 1 interest): kept 24" in err
 
 
 def test_rank_annotations_keeps_them_annotations_with_top_and_filters(tmp_path: Path) -> None:
@@ -108,7 +112,8 @@ def test_rate_then_rank_by_ratings_alone(tmp_path: Path) -> None:
     assert [r["id"].split("-")[0] for r in rows[:4]] == ["robots"] * 4
     assert all("rated up" in " ".join(r["relevance"]["reasons"]) for r in rows[:4])
     code, _, err = invoke("rate", "--reader", "alice", "unknown-9", "--up")
-    assert code == 0 and "no text known for unknown-9" in err
+    assert code == 0 and "no title or abstract known for unknown-9" in err
+    assert "it is left out of your rankings but cannot find papers like it" in err
 
 
 def test_rate_needs_exactly_one_direction() -> None:
@@ -135,7 +140,7 @@ def test_digest_ranks_for_a_reader_and_shows_why(tmp_path: Path) -> None:
         "--format", "md,html,jsonl", "--out", str(tmp_path / "d"), "--min-score", "0",
     )  # fmt: skip
     assert code == 0, err
-    assert "Ranked 24 papers (1 library entries): kept" in err and "score below 0" in err
+    assert "Ranked 24 papers (1 library entry): kept" in err and "score below 0" in err
     rows = [json.loads(line) for line in (tmp_path / "d" / "digest.jsonl").read_text().splitlines()]
     assert rows[0]["paper_id"].startswith("robots") and all(r["relevance"]["score"] >= 0 for r in rows)
     assert [r["relevance"]["score"] for r in rows] == sorted(
@@ -165,3 +170,20 @@ def test_run_orders_the_digest_for_a_reader(tmp_path: Path) -> None:
 def test_min_score_without_a_profile_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = invoke("digest", str(summarised(tmp_path)), "--min-score", "1")
     assert code == 2 and "--min-score need --library" in err
+
+
+def test_run_checks_the_reader_flags_before_summarising_anything(tmp_path: Path) -> None:
+    """A typo in --library or --reader, or --rerank without an LLM, is a usage error up front, not
+    after every paper was summarised (which may take an LLM an hour)."""
+    papers = write_jsonl(tmp_path / "feed.jsonl", feed())  # type: ignore[arg-type]
+    out = tmp_path / "out"
+    for flags in (
+        ["--library", str(tmp_path / "missing.bib")],
+        ["--reader", "nobody"],
+        ["--min-score", "1"],
+        ["--interests", "graphs", "--rerank", "llm", "--provider", "offline"],
+    ):
+        code, _, err = invoke("run", str(papers), "--out-dir", str(out), "--provider", "offline", *flags)
+        assert code == 2, (flags, err)
+        assert not out.exists()
+        assert re.search(r"entries:\s+0\b", invoke("cache", "stats")[1]), flags  # nothing summarised

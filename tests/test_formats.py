@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -225,6 +227,18 @@ def test_cli_reads_a_bibtex_library_and_names_bad_entries(tmp_path: Path) -> Non
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [bool(r.get("error")) for r in rows] == [False, False, False, True, True]
     assert rows[0]["paper_id"] == "10.1007/s11468-024-02407-0" and rows[0]["tldr"]
+
+
+def test_a_broken_bibtex_entry_is_reported_once_in_our_words(tmp_path: Path) -> None:
+    """bibtexparser logs its own "Parsing of `@article` block (line 0) aborted..." lines: a real
+    process (no test logging handler) must show only papersum's one line naming file and entry."""
+    path = tmp_path / "broken.bib"
+    path.write_text("@article{foo,\n title = {Broken {brace},\n abstract = {x}\n", encoding="utf-8")
+    command = [sys.executable, "-m", "papersum", "summarize", str(path), "--out", "-"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and done.stdout == ""
+    assert "entry 'foo' could not be read" in done.stderr
+    assert "Parsing of" not in done.stderr and "aborted on line" not in done.stderr
 
 
 def test_cli_unrecognised_and_empty_inputs(tmp_path: Path) -> None:

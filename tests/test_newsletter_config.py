@@ -98,6 +98,10 @@ def test_the_smtp_password_comes_from_the_named_variable(
     [
         (("[sources]\narxiv", "[sources]\narxiv_typo = 1\narxiv"), r"sources\.arxiv_typo: unknown key"),
         (('arxiv = ["cs.CL", "cs.LG"]', 'arxiv = ["cs CL"]'), r"sources\.arxiv\[1\]|sources\.arxiv: "),
+        (
+            ('arxiv = ["cs.CL", "cs.LG"]', 'arxiv = ["cs.XY"]'),
+            r"sources\.arxiv: unknown arXiv category 'cs\.XY'",
+        ),
         (('arxiv = ["cs.CL", "cs.LG"]\nhf = true', "arxiv = []"), r"sources: .*no source"),
         (('email = "alice@example.org"', 'email = "alice"'), r"readers\[1\] \(alice\)\.email.*invalid"),
         (

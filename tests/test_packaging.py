@@ -67,3 +67,7 @@ def test_wheel_install_runs_from_any_directory(tmp_path: Path) -> None:
     assert "Machine Learning" in digest or "Uncategorised" in digest
     listed = subprocess.check_output([python, "-m", "zipfile", "-l", str(wheel)], text=True)
     assert "papersum/data/arxiv_categories.json" in listed
+    assert (
+        "papersum/data/offline/dataset_names.tsv" in listed
+        and "papersum/data/offline/base_verbs.txt" in listed
+    )

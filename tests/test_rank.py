@@ -16,14 +16,16 @@ from papersum.rank import (
     RankOptions,
     Ratings,
     ReaderProfile,
+    fit_day,
     load_library,
     rank,
     rank_annotations,
     split_interests,
 )
 from papersum.rank.metrics import ranking_metrics
+from papersum.rank.phrases import phrase_forms
 from papersum.rank.score import recency_weights, score_documents, standardise
-from papersum.rank.text import Document, TermIndex, surface_forms, terms
+from papersum.rank.text import Document, TermIndex, terms
 from relevance_samples import feed, library_of, paper, write_bibtex, write_jsonl
 
 
@@ -49,7 +51,28 @@ def test_terms_fold_inflections_drop_stopwords_and_add_pairs() -> None:
         "train graph",
         "graph network",
     ]
-    assert surface_forms("Graph networks")["graph network"] == "graph networks"
+    assert phrase_forms("Graph networks")["graph network"] == "graph networks"
+
+
+def test_shared_terms_are_shown_only_where_they_read_as_phrases() -> None:
+    forms = phrase_forms(
+        "This paper helps users find the decisions of this paper. Ad-hoc retrieval with learning to rank "
+        "on three real-world datasets; state-of-the-art NeRF models significantly improve applications "
+        "of machine learning. A novel method."
+    )
+    # Across stopwords or punctuation, or starting or ending with a verb, it is no phrase.
+    fragments = ("decision paper", "help user", "user find", "paper ad", "dataset state")
+    fragments += ("model significantly",)
+    for fragment in fragments:
+        assert fragment not in forms, fragment
+    # Whole hyphenated words, "of"/"to" links that end the phrase, acronyms as written.
+    assert forms["hoc retrieval"] == "ad-hoc retrieval" and forms["ad hoc"] == "ad-hoc"
+    assert forms["learn rank"] == "learning to rank"
+    assert forms["world dataset"] == "real-world datasets" and "three real" not in forms
+    assert forms["state art"] == "state-of-the-art" and forms["nerf model"] == "NeRF models"
+    assert "application machine" not in forms  # "applications of machine" (learning)
+    # A word alone is a topic word, not "novel"; a pair may not start with it either.
+    assert forms["retrieval"] == "retrieval" and "novel" not in forms and "novel method" not in forms
 
 
 def test_term_index_weighs_rare_terms_more_and_normalises() -> None:
@@ -103,6 +126,38 @@ def test_reasons_name_the_library_paper_and_shared_terms() -> None:
     assert relevance.matched and relevance.matched[0] in {row["title"] for row in library}
 
 
+def test_shared_terms_in_reasons_are_phrases_of_the_paper() -> None:
+    text = (
+        "This paper helps users trust the decisions of this paper. We study ad-hoc retrieval with "
+        "learning to rank and explain its decisions to users."
+    )
+    special = Annotation(paper_id="x-1", title="Explaining ad-hoc retrieval decisions", abstract=text)
+    entry = LibraryEntry(
+        "Explanations of ad-hoc retrieval", "The decisions of this paper help users. Learning to rank."
+    )
+    ranked = rank_annotations([*annotations(), special], ReaderProfile(library=[entry]), RankOptions(top=1))
+    assert ranked[0].paper_id == "x-1" and ranked[0].relevance is not None
+    reason = ranked[0].relevance.reasons[0]
+    shared = reason.split("(shared: ", 1)[1].rstrip(")").split(", ")
+    assert "ad-hoc retrieval" in shared and "learning to rank" in shared
+    written = f"{special.title} {text}".lower()
+    assert all(term.lower() in written for term in shared), shared  # not "decisions paper", "hoc retrieval"
+
+
+def test_a_partial_interest_match_says_which_words_matched() -> None:
+    image = Annotation(
+        paper_id="x-1",
+        title="Image generation with diffusion",
+        abstract="We study image generation with diffusion models and measure generation quality.",
+    )
+    profile = ReaderProfile(interests=["video generation", "graph attention"])
+    ranked = rank_annotations([*annotations(), image], profile, RankOptions(top=3))
+    reasons = {a.paper_id: a.relevance.reasons for a in ranked if a.relevance is not None}
+    assert reasons["x-1"] == ["matches your interest 'video generation' (partly: generation)"]
+    whole = next(r for pid, r in reasons.items() if pid.startswith("graphs"))
+    assert whole == ["matches your interest 'graph attention'"]  # all its words: no remark
+
+
 def test_include_and_exclude_filter_before_ranking_then_top_and_min_score_cut() -> None:
     profile = ReaderProfile(interests=["graph attention"])
     result = rank(annotations(), profile, RankOptions(include=["benchmarks"], exclude=["speech"]))
@@ -144,6 +199,32 @@ def test_ratings_up_lift_similar_papers_and_down_drops_the_paper() -> None:
     without = rank_annotations(annotations(), ReaderProfile(interests=["graph attention"]))
     mean_rank = lambda ranked: np.mean([i for i, a in enumerate(ranked) if topic_of(a) == "robots"])  # noqa: E731
     assert mean_rank(result.kept) < mean_rank(without)
+
+
+def test_a_day_fitted_once_ranks_each_readers_part_as_fitting_it_alone() -> None:
+    """The newsletter fits the day's papers once; each reader's feed (a part of the day, after
+    exclusions and ratings) must rank exactly as if it were fitted on its own."""
+    day_papers = annotations(feed(per_topic=8))
+    day = fit_day(day_papers)
+    ratings = Ratings("alice")
+    liked = paper("robots", 1)
+    ratings.rate(liked["id"], True, liked["title"], liked["abstract"])
+    profiles = [
+        ReaderProfile(library=entries(library_of("speech")), interests=["graph attention"]),
+        ReaderProfile(name="alice", interests=["tactile sensing"], ratings=ratings),
+    ]
+    part = day_papers[3:29]  # what is new for this reader
+    for profile in profiles:
+        options = RankOptions(exclude=["proteins"], top=10)
+        alone, shared = rank(part, profile, options), rank(part, profile, options, day)
+        assert [a.model_dump() for a in shared.kept] == [a.model_dump() for a in alone.kept]
+        assert shared.dropped == alone.dropped
+    # A paper the day does not know (or knows with another text) is ranked by fitting the feed.
+    other = Annotation(paper_id="new-1", title="Graph attention", abstract="Message passing on graphs.")
+    changed = part[0].model_copy(update={"abstract": "Another text."})
+    for feed_ in ([*part, other], [changed, *part[1:]]):
+        assert day.select([(a.paper_id, Document(a.title, a.abstract)) for a in feed_]) is None
+        assert rank(feed_, profiles[0], day=day).kept == rank(feed_, profiles[0]).kept
 
 
 def test_recency_weights_follow_the_date_added() -> None:

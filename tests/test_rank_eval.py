@@ -43,6 +43,8 @@ def test_feedback_round_scores_only_unrated_papers(tmp_path: Path) -> None:
 def test_missing_data_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"no feed\.jsonl"):
         load_relevance_data(tmp_path)
+    with pytest.raises(UsageError, match=r"--data .*missing: no such directory"):
+        load_relevance_data(tmp_path / "missing")
 
 
 def test_eval_relevance_command_writes_the_report(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from digest_samples import HOSTILE_TITLE, sample_digest
+from papersum.models import DigestGroup
 from papersum.render.html import render_html
 from papersum.send import SendError, SmtpSettings, build_message, html_to_text, send_message
 from smtp_support import Inbox, smtp_server
@@ -58,6 +59,19 @@ def test_html_to_text_is_readable(html_digest: str) -> None:
     assert HOSTILE_TITLE.replace("\u202e", "") in text  # shown literally, it is plain text
     assert "[chart] Computation and Language 2" in text
     assert "<td" not in text
+    # A group heading and its count do not run together ("Machine Learning 1 paper").
+    assert "\nMachine Learning (1 paper)\n" in text
+
+
+def test_a_one_group_newsletter_reads_without_group_counts() -> None:
+    """A reader's newsletter is one ranked list: "15 papers · 1 group" and "All papers 15 papers"
+    say nothing a reader needs."""
+    digest = sample_digest()
+    first = digest.groups[0].annotations + digest.groups[1].annotations
+    one = digest.model_copy(update={"groups": [DigestGroup(key="", label="All papers", annotations=first)]})
+    text = html_to_text(render_html(one))
+    assert "2 papers picked from 4 · 1 not summarised" in text and "group" not in text
+    assert "\nAll papers (2 papers)\n" in text
     assert "color-scheme" not in text
 
 

@@ -121,7 +121,7 @@ def test_two_categories_are_one_request(server: ReplayServer, tmp_path: Path, cl
     ]
     assert result.skipped == {"replacements": 1} and not result.empty
     assert result.message.startswith("arXiv cs.LG, cs.AI: 3 papers (2 new, 1 cross)")
-    assert "skipped 1 replacement (--include-replacements keeps them)" in result.message
+    assert result.message.endswith("skipped 1 replacement")  # the flag that keeps them is the caller's
     assert server.log[0].headers["User-Agent"].endswith("(mailto:reader@example.org)")
     assert result.papers[0].source == "arxiv:cs.LG+cs.AI:1"
 
@@ -162,8 +162,11 @@ def test_rerun_the_same_day_is_served_from_the_cache(
     assert [d.name for d in (tmp_path / "cache" / "sources").iterdir()] == ["2026-09-25"]  # old day dropped
 
 
-def test_503_with_retry_after_is_waited_out(server: ReplayServer, tmp_path: Path, clock: FakeClock) -> None:
-    server.add("/rss/cs.LG", Reply(b"busy", status=503, headers={"Retry-After": "7"}), Reply(fixture(RSS)))
+@pytest.mark.parametrize("status", [503, 429])
+def test_503_or_429_with_retry_after_is_waited_out(
+    server: ReplayServer, tmp_path: Path, clock: FakeClock, status: int
+) -> None:
+    server.add("/rss/cs.LG", Reply(b"busy", status=status, headers={"Retry-After": "7"}), Reply(fixture(RSS)))
     settings = settings_for(server, tmp_path)
     result = fetch_source("arxiv:cs.LG", settings=settings, client=client_for(settings, clock))
     assert len(result.papers) == 3 and result.requests == 2
@@ -251,6 +254,20 @@ def test_api_search_is_paged_and_paced(server: ReplayServer, tmp_path: Path, clo
         client, settings, ArxivQuerySpec("all:transformer", max_results=8), today=DAY, page_size=5
     )
     assert client.requests == 2 and client.cache_hits == 2  # both pages from today's cache
+
+
+def test_api_pages_that_repeat_papers_give_each_paper_once(
+    server: ReplayServer, tmp_path: Path, clock: FakeClock
+) -> None:
+    """arXiv's pages shift when papers are submitted while a search pages through (newest first):
+    a paper seen on an earlier page is kept once."""
+    server.add("/api/query", Reply(fixture("arxiv_api_transformer_p1.xml")))  # every page the same
+    settings = settings_for(server, tmp_path)
+    spec = ArxivQuerySpec("all:transformer", max_results=8)
+    result = fetch_source(spec, settings=settings, client=client_for(settings, clock), today=DAY)
+    ids = [paper.id for paper in result.papers]
+    assert len(ids) == len(set(ids)) == 5
+    assert "5 papers of 28,946 matching" in result.message and "3 repeated across pages" in result.message
 
 
 def test_api_since_narrows_the_query(server: ReplayServer, tmp_path: Path, clock: FakeClock) -> None:

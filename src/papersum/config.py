@@ -87,6 +87,9 @@ def load_settings(command_config: tuple[Path, Mapping[str, Any]] | None = None, 
     takes the config file's place, over the user's config file and under the environment.
     """
     path = config_path()
+    explicit = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    if explicit and not path.is_file():
+        raise UsageError(f"{ENV_PREFIX}CONFIG={explicit}: no such file")
     merged: dict[str, Any] = {}
     merged.update(_file_settings(path))
     if command_config is not None:

@@ -21,7 +21,7 @@ from typing import TypeVar
 from papersum.cache import CachedResult, KeyRecipe, ResultCache
 from papersum.errors import InputError
 from papersum.ingest.records import MAX_ABSTRACT_CHARS
-from papersum.models import Annotation, Paper, Provenance
+from papersum.models import Annotation, Paper, Provenance, Summary
 from papersum.providers.base import Provider, ProviderError, ProviderResult
 
 FALLBACK_MODE = "fallback"
@@ -105,16 +105,24 @@ def _too_long(paper: Paper, provider: Provider) -> Annotation:
     )
 
 
-def _from_cache(paper: Paper, hit: CachedResult, provider: Provider) -> Annotation:
-    hit.provenance.cached = True  # `hit` was parsed for this paper alone: no copy needed
-    summary, provenance = provider.finalize(paper, hit.summary, hit.provenance)
+def _summarised(
+    paper: Paper, summary: Summary, provenance: Provenance, provider: Provider, error: str | None = None
+) -> Annotation:
+    """The annotation of a provider's answer (fresh or cached), after the provider's last step."""
+    summary, provenance = provider.finalize(paper, summary, provenance)
     return Annotation.from_paper(
         paper,
         tldr=summary.tldr,
         tags=summary.tags,
         why_it_matters=summary.why_it_matters,
         provenance=provenance,
+        error=error,
     )
+
+
+def _from_cache(paper: Paper, hit: CachedResult, provider: Provider) -> Annotation:
+    hit.provenance.cached = True  # `hit` was parsed for this paper alone: no copy needed
+    return _summarised(paper, hit.summary, hit.provenance, provider)
 
 
 def _execute(paper: Paper, provider: Provider) -> ProviderResult | str:
@@ -144,15 +152,7 @@ def _finish(
     # A fallback (offline) result stands in for a failed LLM call: not cached, so a re-run retries the LLM.
     if cache is not None and key is not None and outcome.provenance.mode != FALLBACK_MODE:
         cache.put(key, outcome.summary, outcome.provenance)
-    summary, provenance = provider.finalize(paper, outcome.summary, outcome.provenance)
-    return Annotation.from_paper(
-        paper,
-        tldr=summary.tldr,
-        tags=summary.tags,
-        why_it_matters=summary.why_it_matters,
-        provenance=provenance,
-        error=outcome.error,
-    )
+    return _summarised(paper, outcome.summary, outcome.provenance, provider, outcome.error)
 
 
 def annotate_paper(paper: Paper, provider: Provider, cache: ResultCache | None) -> Annotation:

@@ -60,6 +60,8 @@ class _TextExtractor(HTMLParser):
         self._href: list[str | None] = []
         self._chips = 0
         self._in_tags = False
+        self._heading = False
+        self._count = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -80,6 +82,10 @@ class _TextExtractor(HTMLParser):
             self._chips = 0
         if tag in {"h1", "h2"}:
             self.out.append("\n")
+            self._heading = True
+        if tag == "span" and self._heading and "ps-muted" in classes:
+            self.out.append("(")  # "Machine Learning (3 papers)", not "Machine Learning 3 papers"
+            self._count = True
         if tag == "li":
             self.out.append("- ")
         if tag == "a":
@@ -104,6 +110,11 @@ class _TextExtractor(HTMLParser):
                 self.out.append(f" <{href}>")
         if tag == "div":
             self._in_tags = False
+        if tag in {"h1", "h2"}:
+            self._heading = False
+        if tag == "span" and self._count:
+            self.out.append(")")
+            self._count = False
         if tag in _BLOCK_TAGS and tag != "li":
             self.out.append("\n")
 

@@ -35,6 +35,7 @@ from papersum.cli.relevance import (
     RerankRequest,
     RerankTopOpt,
     order_by_relevance,
+    reader_ranking,
 )
 from papersum.errors import InputError, UsageError
 
@@ -172,6 +173,11 @@ def digest(
 
     formats = parse_formats(fmt)
     intro_text = read_intro(intro)
+    flags = RelevanceFlags(
+        library, interests, reader, tuple(include or ()), min_score, rerank,
+        RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache),
+    )  # fmt: skip
+    relevance = reader_ranking(flags, quiet=False)  # checked before anything is read or summarised
     store = SeenStore.open() if out != "-" or new_only else None
     curation = Curation(
         include=tuple(include or ()),
@@ -181,10 +187,6 @@ def digest(
     )
     result = curate(read_annotations(annotations), curation)
     dropped = "; ".join(f"{count} {reason}" for reason, count in sorted(result.dropped.items()))
-    relevance = RelevanceFlags(
-        library, interests, reader, tuple(include or ()), min_score, rerank,
-        RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache),
-    )  # fmt: skip
     kept = order_by_relevance(result.kept, relevance, quiet=False)
     if kept is result.kept:
         say(f"Ranked {len(kept)} papers by {result.scoring}" + (f"; dropped {dropped}" if dropped else ""))

@@ -38,10 +38,12 @@ def paper_line(paper: Paper) -> str:
 def _write(result: FetchResult, out: str | None, default_name: str, quiet: bool) -> None:
     """All papers at once, after the fetch succeeded: a failed fetch leaves no file behind."""
     from papersum.datadir import atomic_write_text
+    from papersum.sources import replacements_hint
+    from papersum.sources.fetched import plural
 
     text = "".join(paper_line(paper) + "\n" for paper in result.papers)
     if not quiet:
-        say(result.message)
+        say(replacements_hint(result, "--include-replacements keeps them"))
         for error in result.errors:
             say(f"skipped bad record: {error}")
     if out == "-":
@@ -49,11 +51,11 @@ def _write(result: FetchResult, out: str | None, default_name: str, quiet: bool)
         return
     target = Path(out or default_name)
     try:
-        atomic_write_text(target, text)
+        atomic_write_text(target, text, private=False)
     except OSError as exc:
         raise PapersumError(f"{target}: cannot write ({exc.strerror or exc})") from None
     if not quiet:
-        say(f"Wrote {len(result.papers)} papers to {target}")
+        say(f"Wrote {plural(len(result.papers), 'paper')} to {target}")
 
 
 def _fetch(
@@ -112,6 +114,8 @@ def arxiv(
 
     today = date.today().isoformat()
     if query is not None:
+        if not query.strip():
+            raise UsageError("--query: give a search, e.g. 'cat:cs.CL AND abs:retrieval'")
         if categories:
             raise UsageError("give categories or --query, not both")
         spec: SourceSpec = ArxivQuerySpec(

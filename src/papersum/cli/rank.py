@@ -114,7 +114,8 @@ def record_line(annotation: Annotation, papers: dict[str, Paper]) -> str:
     paper = papers.get(annotation.paper_id)
     if paper is None:
         return annotation_line(annotation)
-    record = paper.model_dump(mode="json", exclude_none=True)
+    # As `papersum fetch` writes papers: no ingest bookkeeping (`source`), no empty fields.
+    record = paper.model_dump(mode="json", exclude={"source"}, exclude_defaults=True)
     if annotation.relevance is not None:
         record["relevance"] = annotation.relevance.model_dump(mode="json")
     return json.dumps(record, ensure_ascii=False)
@@ -157,6 +158,7 @@ def rank(
     from papersum.rank import RankOptions
     from papersum.rank import rank as rank_papers
     from papersum.rank.ratings import ShownPapers
+    from papersum.sources.fetched import plural
 
     use_llm = check_rerank(rerank)
     profile = build_profile(library, interests, reader, quiet)
@@ -178,7 +180,7 @@ def rank(
     if reader:
         ShownPapers.load(reader).remember(kept)
     if not quiet and out != "-":
-        say(f"Wrote {len(kept)} papers to {out}")
+        say(f"Wrote {plural(len(kept), 'paper')} to {out}")
 
 
 @user_errors
@@ -204,6 +206,7 @@ def rate(
     """
     from papersum.rank import Ratings
     from papersum.rank.ratings import ShownPapers, rating_key
+    from papersum.sources.fetched import plural
 
     if up == down:
         raise UsageError("say --up or --down (exactly one)")
@@ -216,11 +219,14 @@ def rate(
     for paper_id in paper_ids:
         text = known.get(rating_key(paper_id)) or shown.find(paper_id)
         if text is None and not quiet:
-            say(f"warning: no text known for {paper_id} (pass --from FILE); only that paper is affected")
+            say(
+                f"warning: no title or abstract known for {paper_id} (pass --from FILE): "
+                "it is left out of your rankings but cannot find papers like it"
+            )
         ratings.rate(paper_id, up, (text or {}).get("title", ""), (text or {}).get("abstract", ""))
     path = ratings.save()
     if not quiet:
         say(
-            f"Rated {len(paper_ids)} paper(s) {'up' if up else 'down'} for {reader}: "
+            f"Rated {plural(len(paper_ids), 'paper')} {'up' if up else 'down'} for {reader}: "
             f"{len(ratings.liked)} up, {len(ratings.disliked)} down in {path}"
         )

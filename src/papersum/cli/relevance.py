@@ -13,6 +13,7 @@ from papersum.cli.common import say
 from papersum.errors import UsageError
 
 if TYPE_CHECKING:
+    from papersum.config import Settings
     from papersum.models import Annotation
     from papersum.rank import RankResult, ReaderProfile
     from papersum.rank.rerank import ChatClient
@@ -110,11 +111,14 @@ def build_profile(
 
 
 def profile_summary(profile: ReaderProfile) -> str:
+    from papersum.sources.fetched import plural
+
     parts = []
     if profile.library:
-        parts.append(f"{len(profile.library)} library entries")
+        count = len(profile.library)
+        parts.append(f"{count} library {'entry' if count == 1 else 'entries'}")
     if profile.interests:
-        parts.append(f"{len(profile.interests)} interests")
+        parts.append(plural(len(profile.interests), "interest"))
     if profile.ratings is not None and len(profile.ratings):
         parts.append(f"{len(profile.ratings.liked)} rated up, {len(profile.ratings.disliked)} down")
     who = f" for {profile.name}" if profile.name else ""
@@ -128,15 +132,10 @@ def ranking_summary(result: RankResult, profile: ReaderProfile) -> str:
     )
 
 
-def rerank_with_llm(
-    ranked: list[Annotation], profile: ReaderProfile, request: RerankRequest, quiet: bool
-) -> list[Annotation]:
-    """Estimate, then send the offline top papers to the configured LLM (bounded by --max-cost)."""
-    from papersum.cache import ResultCache
+def rerank_provider(request: RerankRequest) -> tuple[Settings, str]:
+    """The settings and the LLM provider --rerank llm would use; UsageError when there is none."""
     from papersum.config import load_settings
-    from papersum.pricing import load_price_table
-    from papersum.providers.registry import build_provider, default_provider
-    from papersum.rank.rerank import RerankSettings, estimate_requests, rerank
+    from papersum.providers.registry import default_provider
 
     settings = load_settings(
         provider=request.provider,
@@ -153,6 +152,19 @@ def rerank_with_llm(
             raise UsageError(f"--rerank llm needs an LLM: {why}")
     if name == "offline":
         raise UsageError("--rerank llm needs an LLM provider (--provider openai or local)")
+    return settings, name
+
+
+def rerank_with_llm(
+    ranked: list[Annotation], profile: ReaderProfile, request: RerankRequest, quiet: bool
+) -> list[Annotation]:
+    """Estimate, then send the offline top papers to the configured LLM (bounded by --max-cost)."""
+    from papersum.cache import ResultCache
+    from papersum.pricing import load_price_table
+    from papersum.providers.registry import build_provider
+    from papersum.rank.rerank import RerankSettings, estimate_requests, rerank
+
+    settings, name = rerank_provider(request)
     rerank_settings = RerankSettings(top=request.top, batch_size=request.batch_size)
     cache = None if settings.no_cache else ResultCache.open(settings.cache_dir)
     try:
@@ -204,23 +216,43 @@ class RelevanceFlags:
     rerank_request: RerankRequest = RerankRequest()
 
 
-def order_by_relevance(annotations: list[Annotation], flags: RelevanceFlags, quiet: bool) -> list[Annotation]:
+@dataclass(frozen=True)
+class ReaderRanking:
+    """The relevance flags checked and the reader's profile built, before any paper is read."""
+
+    flags: RelevanceFlags
+    profile: ReaderProfile | None
+    use_llm: bool
+
+
+def reader_ranking(flags: RelevanceFlags, quiet: bool) -> ReaderRanking:
+    """Check the flags up front: a typo in --library or --reader is a usage error before `run`
+    summarises anything (an hour of LLM calls), not after."""
+    use_llm = check_rerank(flags.rerank)
+    profile = build_profile(flags.library, flags.interests, flags.reader, quiet)
+    if profile is None and (use_llm or flags.min_score is not None):
+        raise UsageError("--rerank and --min-score need --library, --interests or --reader")
+    if use_llm:
+        rerank_provider(flags.rerank_request)
+    return ReaderRanking(flags, profile, use_llm)
+
+
+def order_by_relevance(
+    annotations: list[Annotation], ranking: ReaderRanking, quiet: bool
+) -> list[Annotation]:
     """Rank the digest's papers for the reader when a profile flag was given, else leave them."""
     from papersum.rank import RankOptions, rank
     from papersum.rank.ratings import ShownPapers
 
-    use_llm = check_rerank(flags.rerank)
-    profile = build_profile(flags.library, flags.interests, flags.reader, quiet)
+    flags, profile = ranking.flags, ranking.profile
     if profile is None:
-        if use_llm or flags.min_score is not None:
-            raise UsageError("--rerank and --min-score need --library, --interests or --reader")
         return annotations
     # include/exclude were applied already; include is passed again so reasons say what matched.
     result = rank(annotations, profile, RankOptions(include=flags.include, min_score=flags.min_score))
     if not quiet:
         say(ranking_summary(result, profile))
     kept = result.kept
-    if use_llm and kept:
+    if ranking.use_llm and kept:
         kept = rerank_with_llm(kept, profile, flags.rerank_request, quiet)
     if flags.reader:
         ShownPapers.load(flags.reader).remember(kept)

@@ -49,6 +49,7 @@ from papersum.cli.relevance import (
     RerankRequest,
     RerankTopOpt,
     order_by_relevance,
+    reader_ranking,
 )
 from papersum.errors import BadInputError, InputError, PapersumError
 
@@ -303,6 +304,11 @@ def run(
 
     formats = parse_formats(fmt)
     settings = load_settings(**provider_flags(locals()))
+    flags = RelevanceFlags(
+        library, interests, reader, tuple(include or ()), min_score, rerank,
+        RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache),
+    )  # fmt: skip
+    relevance = reader_ranking(flags, quiet)  # checked before anything is read or summarised
     stats = RunStats()
     announce_sources(inputs, quiet)
     annotations = list(annotate_inputs(inputs, settings, skip_bad=skip_bad, quiet=quiet, stats=stats))
@@ -312,10 +318,6 @@ def run(
         annotations = curate(
             annotations, Curation(include=tuple(include or ()), exclude=tuple(exclude or ()))
         ).kept
-    relevance = RelevanceFlags(
-        library, interests, reader, tuple(include or ()), min_score, rerank,
-        RerankRequest(rerank_top, rerank_batch, provider, model, base_url, max_cost, prices, no_cache),
-    )  # fmt: skip
     annotations = order_by_relevance(annotations, relevance, quiet)
     digest = build_digest(
         annotations, group_by=group_by, top=top, title=title or DEFAULT_TITLE, day=date.today()

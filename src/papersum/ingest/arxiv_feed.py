@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import feedparser
-
 from papersum.errors import InputError
 from papersum.ingest.readers import ReaderOutput
 from papersum.ingest.records import RawRecord
@@ -94,6 +92,8 @@ def _item(number: int, entry: Any) -> FeedItem:
 
 def parse_arxiv_feed(data: bytes) -> ArxivFeed:
     """Parse a feed; raise FeedError when it is not a complete, well-formed RSS or Atom document."""
+    import feedparser  # here: importing it costs every papersum command that reads inputs ~60 ms
+
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     problem = parsed.get("bozo_exception")
     if parsed.get("bozo") and not isinstance(problem, feedparser.CharacterEncodingOverride):

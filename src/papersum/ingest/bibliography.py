@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -26,6 +27,11 @@ from papersum.errors import InputError
 from papersum.ingest.normalize import clean_text, collapse_whitespace, decode_latex_accents
 from papersum.ingest.records import decode_utf8
 from papersum.models import arxiv_id_base
+
+# bibtexparser logs every syntax error itself (to stderr when the application configures no logging),
+# "Parsing of `@article` block (line 0) aborted ...". Each one becomes an InputError naming the file,
+# line and entry here, so its own records only reach handlers an application sets up.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 __all__ = [
     "BibParser",

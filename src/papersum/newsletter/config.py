@@ -29,6 +29,7 @@ from papersum.errors import UsageError
 from papersum.rank.profile import check_reader_name
 from papersum.render import RENDERERS
 from papersum.send import PASSWORD_ENV, SendError, SmtpSettings, check_address
+from papersum.sources.specs import check_categories
 
 OWN_KEYS = ("title", "sources", "smtp", "readers")
 ARXIV_CATEGORY = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
@@ -51,7 +52,10 @@ class SourcesConfig(BaseModel):
         for value in values:
             if not ARXIV_CATEGORY.match(value):
                 raise ValueError(f"{value!r} is not an arXiv category like 'cs.CL'")
-        return list(dict.fromkeys(values))
+        try:  # checked against arXiv's taxonomy now, not when the morning's fetch fails
+            return list(check_categories(values)) if values else []
+        except UsageError as error:
+            raise ValueError(str(error)) from None
 
     @model_validator(mode="after")
     def _something(self) -> SourcesConfig:

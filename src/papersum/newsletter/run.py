@@ -23,6 +23,7 @@ from papersum.newsletter.deliver import Courier, Delivery, uncertain_note
 from papersum.newsletter.state import ReaderState, StateDir
 from papersum.send import message_bytes
 from papersum.sources import FetchResult, SourceError
+from papersum.sources.fetched import plural
 
 # Fields a later source may fill in when an earlier one did not say (HF knows upvotes, arXiv does not).
 ENRICHING_FIELDS = ("upvotes", "ai_summary", "ai_keywords", "github_repo")
@@ -31,6 +32,7 @@ ENRICHING_FIELDS = ("upvotes", "ai_summary", "ai_keywords", "github_repo")
 Fetch = Callable[[str], FetchResult]
 Summarise = Callable[[list[Paper]], list[Annotation]]
 Rank = Callable[[list[Annotation], ReaderConfig], list[Annotation]]
+RankDay = Callable[[list[Annotation]], Rank]  # the day's papers -> a ranker for each reader's part
 Remember = Callable[[str, list[Annotation]], None]
 
 
@@ -84,7 +86,7 @@ class Newsletter:
     states: StateDir
     fetch: Fetch
     summarise: Summarise
-    rank: Rank
+    rank: RankDay
     day: date
     dry_run_dir: Path | None = None
     remember: Remember | None = None  # e.g. what `papersum rate` needs to find an emailed paper
@@ -111,9 +113,10 @@ class Newsletter:
         wanted = {id_key(paper.id): paper for items in fresh.values() for paper in items}
         summaries = self.summarise(list(wanted.values())) if wanted else []
         annotations = {id_key(item.paper_id): item for item in summaries}
+        rank = self.rank(summaries)  # the day's papers are read once, for every reader
         for reader in self.readers:
             items = [annotations[id_key(paper.id)] for paper in fresh[reader.name]]
-            self._one_reader(reader, items, states, courier, report)
+            self._one_reader(reader, items, rank, states, courier, report)
         return report
 
     def _fetch(self, report: Report) -> list[Paper] | None:
@@ -136,11 +139,12 @@ class Newsletter:
         self,
         reader: ReaderConfig,
         items: list[Annotation],
+        rank: Rank,
         states: dict[str, ReaderState],
         courier: Courier,
         report: Report,
     ) -> None:
-        ranked = self.rank(items, reader) if items else []
+        ranked = rank(items, reader) if items else []
         if not ranked:
             report.quiet_readers.append(reader.name)
             return
@@ -155,7 +159,7 @@ class Newsletter:
         if self.dry_run_dir is not None:
             path = write_eml(self.dry_run_dir, reader.name, message, self.day)
             report.written.append(path)
-            report.say(f"wrote {path} ({len(ranked)} papers for {reader.name})")
+            report.say(f"wrote {path} ({plural(len(ranked), 'paper')} for {reader.name})")
             return
         state = states[reader.name]
         entry = outbox_entry(reader.name, message, ranked, self.day, offered=items)

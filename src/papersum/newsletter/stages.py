@@ -7,10 +7,11 @@ from collections.abc import Callable
 from papersum.config import Settings
 from papersum.models import Annotation
 from papersum.newsletter.config import NewsletterConfig, ReaderConfig
-from papersum.newsletter.run import Fetch, Rank, Remember
-from papersum.rank import RankOptions, Ratings, ReaderProfile, load_library, rank_annotations
+from papersum.newsletter.run import Fetch, Rank, RankDay, Remember
+from papersum.rank import RankOptions, Ratings, ReaderProfile, fit_day, load_library, rank_annotations
 from papersum.rank.ratings import ShownPapers
-from papersum.sources import FetchResult, fetch_source, make_client
+from papersum.rank.score import DayFeed
+from papersum.sources import FetchResult, fetch_source, make_client, replacements_hint
 
 
 def fetcher(config: NewsletterConfig, settings: Settings) -> Fetch:
@@ -18,18 +19,21 @@ def fetcher(config: NewsletterConfig, settings: Settings) -> Fetch:
     client = make_client(settings)
 
     def fetch(spec: str) -> FetchResult:
-        return fetch_source(
+        result = fetch_source(
             spec, settings=settings, client=client, include_replacements=config.sources.replacements
         )
+        result.message = replacements_hint(result, "replacements = true under [sources] mails them")
+        return result
 
     return fetch
 
 
-def ranker(settings: Settings, say: Callable[[str], None]) -> Rank:
-    """rank(annotations, reader) by the reader's library, interests and ratings (profiles built once)."""
+def ranker(settings: Settings, say: Callable[[str], None]) -> RankDay:
+    """For the day's papers (read once), rank(annotations, reader) by the reader's library, interests
+    and ratings (profiles built once)."""
     profiles: dict[str, ReaderProfile] = {}
 
-    def rank(annotations: list[Annotation], reader: ReaderConfig) -> list[Annotation]:
+    def profile_of(reader: ReaderConfig) -> ReaderProfile:
         profile = profiles.get(reader.name)
         if profile is None:
             library = load_library(reader.library)
@@ -43,12 +47,22 @@ def ranker(settings: Settings, say: Callable[[str], None]) -> Rank:
                 ratings=Ratings.load(reader.name, settings.data_dir),
             )
             profiles[reader.name] = profile
-        options = RankOptions(
-            include=reader.include, exclude=reader.exclude, top=reader.top, min_score=reader.min_score
-        )
-        return rank_annotations(annotations, profile, options)
+        return profile
 
-    return rank
+    def for_day(papers: list[Annotation]) -> Rank:
+        day: list[DayFeed] = []  # fitted when a reader first has something to rank
+
+        def rank(annotations: list[Annotation], reader: ReaderConfig) -> list[Annotation]:
+            if not day:
+                day.append(fit_day(papers))
+            options = RankOptions(
+                include=reader.include, exclude=reader.exclude, top=reader.top, min_score=reader.min_score
+            )
+            return rank_annotations(annotations, profile_of(reader), options, day[0])
+
+        return rank
+
+    return for_day
 
 
 def shown_papers(settings: Settings) -> Remember:

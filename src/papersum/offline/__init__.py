@@ -14,7 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 # Bump whenever any output can change: it is part of the cache key.
-OFFLINE_ENGINE_VERSION = "offline-4"
+OFFLINE_ENGINE_VERSION = "offline-5"
 
 if TYPE_CHECKING:
     from papersum.offline.categories import predict_categories

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from papersum.evals.metrics import normalise_entity
+from papersum.offline.dataset_names import METHOD_NAMES, load_dataset_names, named_datasets
 from papersum.offline.entity_candidates import Candidate, entity_candidates
 from papersum.offline.entity_features import (
     CONTEXT_GROUPS,
@@ -35,38 +36,20 @@ from papersum.offline.entity_features import (
     shares,
     word_shape,
 )
+from papersum.offline.entity_filters import GENERIC_WORDS, display_words, trusted
 from papersum.offline.text import EDGE_WORDS
 
 MAX_ITEMS = 8
 MAX_CHARS = 80
 STATIC_CACHE_SIZE = 20_000  # phrases whose static terms are kept (the common ones recur)
-# One word that names a kind of thing, never a specific one.
-GENERIC_WORDS = frozenset(
-    """data dataset datasets corpus corpora benchmark benchmarks database images image signals signal
-    text texts video videos speech audio documents samples examples sequences graphs inputs outputs
-    model models method methods approach approaches framework system systems algorithm algorithms
-    technique techniques network networks architecture problem problems task tasks solution
-    solutions representation representations information knowledge features learning analysis
-    theory experiments results performance training inference set sets""".split()
-)
 _GENERIC = GENERIC_WORDS | GENERIC_MODIFIERS
-# What an unnamed dataset is a collection of ("Korean newspaper articles", "telephone speech").
-DATA_HEADS = DATASET_HEADS | frozenset(
-    """data databases collections images videos text texts documents articles speech recordings
-    dialogues dialogs utterances sentences records logs tweets reviews questions lexicon lexicons
-    dictionary dictionaries wordnet language languages scans sequences""".split()
-)
 # A name right after one of these is the method the paper proposes ("We propose ResNeXt, a ...",
 # "a model called BERT"): 11 of 13 such names in SciERC train are gold methods.
 METHOD_CUES = frozenset(
     "propose present introduce develop describe called named dubbed termed coined".split()
 )
 _METHOD = LABELS.index("Method")
-# Well-known method names: never a dataset ("on MLP", "Monte Carlo").
-METHOD_NAMES = frozenset(
-    """mlp cnn rnn lstm gru gan vae ntk relu sgd adam bert gpt transformer resnet unet u-net svm pca
-    crf hmm lda kmeans k-means monte carlo mean field""".split()
-)
+_MATERIAL = LABELS.index("Material")
 
 
 def _dedupe_key(words: Sequence[str]) -> str:
@@ -81,13 +64,17 @@ def choose(
     thresholds: Sequence[float],
     title: str = "",
     title_keys: set[str] | None = None,
+    named: Sequence[Candidate] = (),
 ) -> tuple[list[str], list[str], list[str]]:
-    """(tasks, methods, datasets): each confident candidate in its most likely field, most likely
-    first, no duplicates (plurals, and "X (ACRONYM)" with "ACRONYM", are one), at most MAX_ITEMS;
-    nothing shown_anywhere / shown_as rule out. `scores` and `thresholds` are both probabilities or
-    both logits (same decisions). `title_keys`: title_keys_of(title), if already computed."""
+    """(tasks, methods, datasets): the `named` datasets (papersum.offline.dataset_names) first, then
+    each confident candidate in its most likely field, most likely first, no duplicates (plurals,
+    and "X (ACRONYM)" with "ACRONYM", are one), at most MAX_ITEMS; nothing shown_anywhere / shown_as
+    rule out. `scores` and `thresholds` are both probabilities or both logits (same decisions).
+    `title_keys`: title_keys_of(title), if already computed."""
     title_keys = title_keys_of(title) if title_keys is None else title_keys
-    confident: list[tuple[float, int, Candidate]] = []
+    confident: list[tuple[float, int, Candidate]] = [
+        (math.inf, _MATERIAL, candidate) for candidate in named if shown_anywhere(candidate, title_keys)
+    ]
     for candidate, score in zip(candidates, scores, strict=True):
         if is_proposed_name(candidate):
             label, value = _METHOD, max(score[_METHOD], thresholds[_METHOD])
@@ -103,13 +90,15 @@ def choose(
     fields: tuple[list[str], list[str], list[str]] = ([], [], [])
     seen: set[str] = set()
     for _, label, candidate in sorted(confident, key=lambda item: -item[0]):
-        keys = {_dedupe_key(candidate.words)}
+        words = display_words(candidate)
+        keys = {_dedupe_key(words)}
         if candidate.acronym:
             keys.add(_dedupe_key([candidate.acronym]))
         if keys & seen or len(fields[label]) >= MAX_ITEMS:
             continue
         seen |= keys
-        fields[label].append(candidate.text)
+        text = " ".join(words)
+        fields[label].append(f"{text} ({candidate.acronym})" if candidate.acronym else text)
     return fields
 
 
@@ -133,19 +122,13 @@ def shown_anywhere(candidate: Candidate, title_keys: set[str]) -> bool:
 
 
 def shown_as(candidate: Candidate, label: int) -> bool:
-    """A dataset is a collection of data ("ETTh1 data", "Korean newspaper articles", "newspaper
-    corpus") or a proper name ("ImageNet", "Penn Treebank"); never one generic word, a method-like
-    name or a verb-first phrase. (Also requiring a name, "color images" out, cost a fifth of the
-    cross-validated recall: SciERC annotates such phrases as Material.)"""
-    if LABELS[label] != "Material":
-        return True
-    words, lowered = candidate.words, candidate.lowered
-    head = lowered[-1]
-    if head in METHOD_HEADS or " ".join(lowered) in METHOD_NAMES or lowered[0].endswith("ing"):
-        return False
-    if all(w.islower() for w in words):
-        return head in DATA_HEADS and len(words) > 1
-    return head in DATA_HEADS or not any(w.islower() for w in words)
+    """What papersum.offline.entity_filters.trusted lets a reader see in that field; a dataset is
+    also never a method-like name or an -ing phrase."""
+    if label == _MATERIAL:
+        lowered = candidate.lowered
+        if lowered[-1] in METHOD_HEADS or " ".join(lowered) in METHOD_NAMES or lowered[0].endswith("ing"):
+            return False
+    return trusted(candidate, LABELS[label])
 
 
 Triple = tuple[float, float, float]
@@ -329,6 +312,8 @@ def phrase_type(phrase: str) -> str | None:
     if typer is None or len(candidates) != 1 or not shown_anywhere(candidates[0], set()):
         return None
     candidate = candidates[0]
+    if load_dataset_names().find(candidate) is candidate:
+        return "Material"
     logits = typer.logits(candidate, 1, always=True)
     assert logits is not None
     label = _METHOD if is_proposed_name(candidate) else max(range(len(LABELS)), key=logits.__getitem__)
@@ -343,6 +328,7 @@ def extract_entities(title: str, abstract: str) -> tuple[list[str], list[str], l
     candidates = entity_candidates(abstract)
     tf = phrase_counts(candidates)
     title_keys = title_keys_of(title)
+    named = named_datasets(candidates)
     # Only candidates that can be shown go on to choose (it would drop the others anyway).
     kept: list[Candidate] = []
     scores: list[Triple] = []
@@ -354,4 +340,4 @@ def extract_entities(title: str, abstract: str) -> tuple[list[str], list[str], l
         if logits is not None and shown_anywhere(candidate, title_keys):
             kept.append(candidate)
             scores.append(logits)
-    return choose(kept, scores, typer.thresholds, title, title_keys)
+    return choose(kept, scores, typer.thresholds, title, title_keys, named)

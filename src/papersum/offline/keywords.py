@@ -121,16 +121,11 @@ def _is_adverb(word: str) -> bool:
     return len(word) > 4 and word.endswith("ly") and word not in _LY_NOUNS
 
 
-# Texts whose chunks are kept: keywords and entities both chunk the same title and abstract, also
-# when a batch of papers runs entities for all, then keywords for all (summarize_offline_many).
-CHUNK_CACHE_TEXTS = 256
-
-
-@lru_cache(maxsize=CHUNK_CACHE_TEXTS)
+@lru_cache(maxsize=4)
 def chunks(text: str) -> list[tuple[list[str], list[str]]]:
     """Runs of words not broken by punctuation or stopwords, as (originals, lower-cased).
 
-    Cached (see CHUNK_CACHE_TEXTS): callers must not mutate.
+    Cached (a paper's title and abstract): callers must not mutate.
     """
     runs: list[tuple[list[str], list[str]]] = []
     originals: list[str] = []

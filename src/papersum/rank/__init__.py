@@ -21,7 +21,7 @@ from papersum.rank.profile import (
     ScoringConfig,
     split_interests,
 )
-from papersum.rank.ranking import RankResult, rank, rank_annotations
+from papersum.rank.ranking import RankResult, fit_day, rank, rank_annotations
 from papersum.rank.ratings import Rating, Ratings
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Ratings",
     "ReaderProfile",
     "ScoringConfig",
+    "fit_day",
     "load_library",
     "rank",
     "rank_annotations",

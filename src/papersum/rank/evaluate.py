@@ -68,6 +68,8 @@ def _rows(path: Path, what: str, build: Callable[[dict[str, Any]], T]) -> list[T
 
 def load_relevance_data(directory: Path) -> RelevanceData:
     """feed.jsonl, readers.jsonl and the libraries they name; a problem is one clear error."""
+    if not directory.is_dir():
+        raise UsageError(f"--data {directory}: no such directory")
     feed_path, readers_path = directory / "feed.jsonl", directory / "readers.jsonl"
     for path in (feed_path, readers_path):
         if not path.is_file():

@@ -5,13 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from papersum.models import Relevance
+from papersum.rank.phrases import phrase_forms
 from papersum.rank.score import DISLIKED, INTERESTS, LIBRARY, LIKED, FeedScores, ItemGroup
-from papersum.rank.text import surface_forms
+from papersum.rank.text import words
 
 # An item "matches" a paper when their similarity is this many standard deviations above the
 # item's average over the feed (about the top 2-3% of a feed).
 REASON_Z = 2.0
 MAX_SHARED_TERMS = 4
+CONSIDERED_TERMS = 40  # the largest contributions looked at to find phrases among them
 MAX_INTERESTS = 3
 
 
@@ -42,18 +44,25 @@ def shared_terms(scores: FeedScores, group: ItemGroup, row: int, item: int, text
         return []
     contribution = feed.data[paper][in_paper] * items.data[other][in_other]
     ranked = [scores.index.terms[int(c)] for c in columns[np.argsort(-contribution, kind="stable")]]
-    candidates = ranked[: 3 * MAX_SHARED_TERMS]
-    forms = surface_forms(text)
+    forms = phrase_forms(text, wanted=set(ranked[:CONSIDERED_TERMS]))
+    candidates = [term for term in ranked if term in forms][: 3 * MAX_SHARED_TERMS]
     # A pair ("radiance field") says more than its words: pairs first, then words not inside one.
-    pairs: list[str] = []
-    inside: set[str] = set()
-    for term in candidates:
-        if " " in term and inside.isdisjoint(term.split()) and len(pairs) < MAX_SHARED_TERMS:
-            pairs.append(term)  # overlapping pairs ("graph neural", "neural network") would repeat words
-            inside.update(term.split())
-    singles = [t for t in candidates if " " not in t and t not in inside]
-    chosen = set((pairs + singles)[:MAX_SHARED_TERMS])
-    return [forms.get(t, t) for t in candidates if t in chosen]
+    # Overlapping pairs would repeat words ("graph neural", "neural network"); a longer phrase
+    # replaces the shorter ones it contains ("ad-hoc retrieval" over "ad-hoc").
+    pairs: dict[str, set[str]] = {}
+    for term in (t for t in candidates if " " in t):
+        shown = set(forms[term].split())
+        overlapping = [p for p, inside in pairs.items() if not shown.isdisjoint(inside)]
+        if not overlapping and len(pairs) < MAX_SHARED_TERMS:
+            pairs[term] = shown
+        elif overlapping and all(pairs[p] < shown for p in overlapping):
+            for p in overlapping:
+                del pairs[p]
+            pairs[term] = shown
+    inside = set().union(*pairs.values())
+    singles = [t for t in candidates if " " not in t and forms[t] not in inside]
+    chosen = set((list(pairs) + singles)[:MAX_SHARED_TERMS])
+    return list(dict.fromkeys(forms[t] for t in candidates if t in chosen))
 
 
 _WHERE = {LIBRARY: "{} in your library", INTERESTS: "your interest {}", LIKED: "{}, which you rated up"}
@@ -71,6 +80,17 @@ def _nearest(scores: FeedScores, row: int) -> str:
     if best is None:
         return "no close match to your library, interests or ratings"
     return f"nearest match: {best[1]}"
+
+
+def _interest(scores: FeedScores, group: ItemGroup, row: int, item: int, text: str) -> str:
+    """The interest phrase, and which of its words the paper shares when it is not all of them
+    ("'video generation' (partly: image generation)"), so a partial match does not pass as whole."""
+    phrase = group.labels[item]
+    wanted = set(words(phrase))
+    shared = shared_terms(scores, group, row, item, text)
+    if len(wanted) < 2 or not shared or wanted <= set(words(" ".join(shared))):
+        return _quote(phrase)
+    return f"{_quote(phrase)} (partly: {', '.join(shared)})"
 
 
 def explain(scores: FeedScores, row: int, text: str, include_hits: list[str]) -> Relevance:
@@ -96,7 +116,8 @@ def explain(scores: FeedScores, row: int, text: str, include_hits: list[str]) ->
         if close:
             phrases = [interests.labels[i] for i in close]
             word = "interest" if len(phrases) == 1 else "interests"
-            reasons.append(f"matches your {word} " + ", ".join(_quote(p) for p in phrases))
+            shown = [_interest(scores, interests, row, i, text) for i in close]
+            reasons.append(f"matches your {word} " + ", ".join(shown))
             matched.extend(phrases)
     if LIKED in groups:
         liked = groups[LIKED]

@@ -13,7 +13,7 @@ from papersum.errors import UsageError
 from papersum.models import Annotation
 from papersum.rank.explain import explain
 from papersum.rank.profile import RankOptions, ReaderProfile, library_keys, match_keys
-from papersum.rank.score import score_documents
+from papersum.rank.score import DayFeed, score_documents
 from papersum.rank.text import Document
 
 
@@ -27,9 +27,16 @@ class RankResult:
 
 
 def rank(
-    annotations: Iterable[Annotation], profile: ReaderProfile, options: RankOptions | None = None
+    annotations: Iterable[Annotation],
+    profile: ReaderProfile,
+    options: RankOptions | None = None,
+    day: DayFeed | None = None,
 ) -> RankResult:
-    """Rank for one reader. Include/exclude filter before scoring; min_score and top cut after."""
+    """Rank for one reader. Include/exclude filter before scoring; min_score and top cut after.
+
+    `day`: the day's papers fitted once (`DayFeed.fit`), when many readers rank parts of one day;
+    the result is the same, the reader's papers are just not read again.
+    """
     options = options or RankOptions()
     if profile.empty:
         raise UsageError("nothing to rank by: give a library, interests, or a reader with ratings")
@@ -51,7 +58,12 @@ def rank(
         else:
             candidates.append(annotation)
     documents = [Document(a.title, a.abstract) for a in candidates]
-    scores = score_documents(documents, profile, options.scoring)
+    fitted = (
+        day.select(list(zip([a.paper_id for a in candidates], documents, strict=True)))
+        if day is not None
+        else None
+    )
+    scores = score_documents(fitted or documents, profile, options.scoring)
     order = [int(i) for i in np.argsort(-scores.score, kind="stable")]
     if options.min_score is not None:
         below = [i for i in order if scores.score[i] < options.min_score]
@@ -72,7 +84,15 @@ def rank(
 
 
 def rank_annotations(
-    annotations: Iterable[Annotation], profile: ReaderProfile, options: RankOptions | None = None
+    annotations: Iterable[Annotation],
+    profile: ReaderProfile,
+    options: RankOptions | None = None,
+    day: DayFeed | None = None,
 ) -> list[Annotation]:
     """The kept annotations in rank order, each with `.relevance` set (score, reasons, matched)."""
-    return rank(annotations, profile, options).kept
+    return rank(annotations, profile, options, day).kept
+
+
+def fit_day(annotations: Iterable[Annotation]) -> DayFeed:
+    """A day's papers fitted once, for `rank(..., day=...)` of each reader."""
+    return DayFeed.fit([(a.paper_id, Document(a.title, a.abstract)) for a in annotations])

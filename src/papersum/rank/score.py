@@ -131,14 +131,53 @@ class FittedFeed:
 
     index: TermIndex
     vectors: csr_matrix
+    counts: csr_matrix | None = None  # raw term counts: a subset is weighed again without re-reading
 
     @classmethod
     def fit(cls, documents: Sequence[Document]) -> FittedFeed:
-        return cls(*TermIndex.fit(documents))
+        index, counts = TermIndex.count(documents)
+        return cls(index, index.weigh(counts), counts)
 
     @property
     def size(self) -> int:
         return int(self.vectors.shape[0])
+
+    def subset(self, rows: Sequence[int]) -> FittedFeed:
+        """The feed of these rows alone, scored as `fit` on their documents would score it (idf from
+        their own document frequencies), without tokenising them again: a day's papers are fitted
+        once and each reader's feed (what is new for them, after include/exclude) is a selection."""
+        if self.counts is None:
+            raise ValueError("this FittedFeed keeps no counts to select from")
+        counts = self.counts[np.asarray(rows, dtype=np.int64)]
+        index = self.index.restricted(counts)
+        return FittedFeed(index, index.weigh(counts), counts)
+
+
+@dataclass(frozen=True)
+class DayFeed:
+    """A day's papers fitted once; `select` gives any reader's part of it as a FittedFeed."""
+
+    fitted: FittedFeed
+    rows: dict[str, int]  # paper id -> row
+    documents: list[Document]
+
+    @classmethod
+    def fit(cls, papers: Sequence[tuple[str, Document]]) -> DayFeed:
+        rows: dict[str, int] = {}
+        for row, (paper_id, _) in enumerate(papers):
+            rows.setdefault(paper_id, row)
+        documents = [document for _, document in papers]
+        return cls(FittedFeed.fit(documents), rows, documents)
+
+    def select(self, papers: Sequence[tuple[str, Document]]) -> FittedFeed | None:
+        """These papers' feed, or None when one of them is not (or not with this text) in the day."""
+        rows = [self.rows.get(paper_id, -1) for paper_id, _ in papers]
+        if any(
+            row < 0 or self.documents[row] != document
+            for row, (_, document) in zip(rows, papers, strict=True)
+        ):
+            return None
+        return self.fitted.subset(rows)
 
 
 def score_documents(

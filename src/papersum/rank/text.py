@@ -49,18 +49,6 @@ def terms(text: str) -> list[str]:
     return found + [f"{a} {b}" for a, b in pairwise(found)]
 
 
-def surface_forms(text: str) -> dict[str, str]:
-    """Term -> the words as written in `text` (first occurrence), to show shared terms to people."""
-    raw = [w for w in _PIECE.findall(text.lower()) if w not in STOPWORDS]
-    folded = [_FOLDED.get(w) or _fold(w) for w in raw]
-    forms: dict[str, str] = {}
-    for index, term in enumerate(folded):
-        forms.setdefault(term, raw[index])
-        if index + 1 < len(folded):
-            forms.setdefault(f"{term} {folded[index + 1]}", f"{raw[index]} {raw[index + 1]}")
-    return forms
-
-
 @dataclass(frozen=True)
 class Document:
     """The text fields of one paper, library entry, interest or rated paper."""
@@ -85,14 +73,20 @@ def _normalised(matrix: csr_matrix) -> csr_matrix:
 class TermIndex:
     """Vocabulary and inverse document frequencies of one feed; turns documents into vectors."""
 
-    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray) -> None:
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, terms: list[str] | None = None) -> None:
         self.vocabulary = vocabulary
         self.idf = idf
-        self.terms = list(vocabulary)
+        self.terms = terms if terms is not None else list(vocabulary)
 
     @classmethod
     def fit(cls, feed: Sequence[Document]) -> tuple[TermIndex, csr_matrix]:
         """The index of a feed and the feed's own vectors (one pass over its terms)."""
+        index, counts = cls.count(feed)
+        return index, index.weigh(counts)
+
+    @classmethod
+    def count(cls, feed: Sequence[Document]) -> tuple[TermIndex, csr_matrix]:
+        """The index of a feed and its raw term counts (documents x terms)."""
         vocabulary: dict[str, int] = defaultdict(lambda: len(vocabulary))  # a new term gets the next id
         rows: list[int] = []
         columns: list[int] = []
@@ -102,11 +96,12 @@ class TermIndex:
             columns.extend(ids)
         vocabulary = dict(vocabulary)
         counts = _count_matrix(rows, columns, len(feed), len(vocabulary))
-        frequency = np.bincount(counts.indices, minlength=len(vocabulary))
-        # scikit-learn's smoothed idf: a term in every document still weighs 1.
-        idf = np.log((1 + len(feed)) / (1 + frequency)) + 1.0
-        index = cls(vocabulary, idf)
-        return index, index._weigh(counts)
+        return cls(vocabulary, _idf(counts, len(vocabulary))), counts
+
+    def restricted(self, counts: csr_matrix) -> TermIndex:
+        """The index of some of the feed's documents alone (their counts): idf from their own document
+        frequencies, and a term none of them uses weighs 0, as if it were not in the vocabulary."""
+        return TermIndex(self.vocabulary, _idf(counts, len(self.terms)), self.terms)
 
     def vectors(self, documents: Iterable[Document]) -> csr_matrix:
         """One L2-normalised TF-IDF row per document; terms the feed never uses are dropped."""
@@ -119,12 +114,20 @@ class TermIndex:
             rows.extend([row] * len(ids))
             columns.extend(ids)
             n = row + 1
-        return self._weigh(_count_matrix(rows, columns, n, len(self.terms)))
+        return self.weigh(_count_matrix(rows, columns, n, len(self.terms)))
 
-    def _weigh(self, counts: csr_matrix) -> csr_matrix:
+    def weigh(self, counts: csr_matrix) -> csr_matrix:
+        """TF-IDF rows (sublinear tf, this index's idf), L2-normalised."""
         weighted = counts.astype(np.float64)
         weighted.data = (1.0 + np.log(weighted.data)) * self.idf[weighted.indices]
         return _normalised(weighted)
+
+
+def _idf(counts: csr_matrix, n_terms: int) -> np.ndarray:
+    """scikit-learn's smoothed idf (a term in every document still weighs 1); 0 for unused terms."""
+    frequency = np.bincount(counts.indices, minlength=n_terms)
+    idf = np.log((1 + counts.shape[0]) / (1 + frequency)) + 1.0
+    return np.where(frequency > 0, idf, 0.0)
 
 
 def _count_matrix(rows: list[int], columns: list[int], n_rows: int, n_columns: int) -> csr_matrix:

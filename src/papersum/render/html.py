@@ -116,12 +116,14 @@ def long_date(day: date) -> str:
 
 
 def digest_counts(digest: Digest) -> str:
-    """`12 papers picked from 58 · 4 groups · 1 not summarised`: the header line of every format."""
+    """`12 papers picked from 58 · 4 groups · 1 not summarised`: the header line of every format
+    (groups only when there are several)."""
     shown = sum(len(group.annotations) for group in digest.groups)
     counts = [f"{shown} paper{'s' if shown != 1 else ''}"]
     if digest.total > shown + len(digest.failed):
         counts[0] += f" picked from {digest.total}"
-    counts.append(f"{len(digest.groups)} group{'s' if len(digest.groups) != 1 else ''}")
+    if len(digest.groups) > 1:  # one group (a reader's ranked list) is just the papers
+        counts.append(f"{len(digest.groups)} groups")
     if digest.failed:
         counts.append(f"{len(digest.failed)} not summarised")
     return " · ".join(counts)

@@ -20,7 +20,7 @@ from papersum.ingest.records import RawRecord, paper_or_error
 from papersum.models import Paper
 from papersum.sources.arxiv import fetch_arxiv_feed, fetch_arxiv_query
 from papersum.sources.daycache import DayCache
-from papersum.sources.fetched import Fetched
+from papersum.sources.fetched import Fetched, plural
 from papersum.sources.hf import fetch_hf_daily
 from papersum.sources.http import HostLimiter, PoliteClient, SourceError
 from papersum.sources.specs import (
@@ -42,6 +42,7 @@ __all__ = [
     "is_source_spec",
     "make_client",
     "parse_spec",
+    "replacements_hint",
     "source_records",
 ]
 
@@ -125,6 +126,16 @@ def fetch_source(
     return FetchResult(
         fetched.source, papers, fetched.empty, message, fetched.skipped, errors, client.requests - before
     )
+
+
+def replacements_hint(result: FetchResult, hint: str) -> str:
+    """The result's message with how to keep the skipped replacements, which depends on the caller
+    (`fetch --include-replacements`, a newsletter's `replacements = true`), after their count."""
+    count = result.skipped.get("replacements", 0)
+    skipped = plural(count, "replacement")
+    if not count or skipped not in result.message:
+        return result.message
+    return result.message.replace(skipped, f"{skipped} ({hint})", 1)
 
 
 def source_records(text: str) -> Iterator[RawRecord | InputError]:

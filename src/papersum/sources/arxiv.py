@@ -66,8 +66,6 @@ def fetch_arxiv_feed(
     message = f"arXiv {names}: {plural(len(kept), 'paper')}" + (f" ({detail})" if detail else "")
     if skipped:
         message += "; skipped " + ", ".join(plural(count, kind[:-1]) for kind, count in skipped.items())
-        if "replacements" in skipped:
-            message += " (--include-replacements keeps them)"
     return Fetched(str(spec), [item_record(str(spec), item) for item in kept], False, message, skipped)
 
 
@@ -139,5 +137,22 @@ def fetch_arxiv_query(
             break
     if not records:
         return Fetched(str(spec), [], True, f"arXiv search found no papers for {spec.query!r}")
-    shown = f"{plural(len(records), 'paper')} of {total:,} matching"
-    return Fetched(str(spec), records[: spec.max_results], False, f"arXiv search {spec.query!r}: {shown}")
+    kept, repeated = _first_of_each(records[: spec.max_results])
+    shown = f"{plural(len(kept), 'paper')} of {total:,} matching"
+    if repeated:
+        shown += f" ({repeated:,} repeated across pages, kept once)"
+    return Fetched(str(spec), kept, False, f"arXiv search {spec.query!r}: {shown}")
+
+
+def _first_of_each(records: list[RawRecord | InputError]) -> tuple[list[RawRecord | InputError], int]:
+    """Pages shift while a search pages through (papers submitted meanwhile push older ones onto the
+    next page), so a paper can come twice: keep its first record."""
+    seen: set[str] = set()
+    kept: list[RawRecord | InputError] = []
+    for record in records:
+        paper_id = str(record.fields.get("id") or "") if isinstance(record, RawRecord) else ""
+        if paper_id and paper_id in seen:
+            continue
+        seen.add(paper_id)
+        kept.append(record)
+    return kept, len(records) - len(kept)
