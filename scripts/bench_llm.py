@@ -75,6 +75,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     papers = read_papers([args.seeds], skip_bad=True).papers[: args.papers]
+    if args.out_dir:
+        args.out_dir.mkdir(parents=True, exist_ok=True)
     for which in args.which:
         out = args.out_dir / f"{which}.jsonl" if args.out_dir else None
         if which == "local":

@@ -12,8 +12,8 @@ answer is the draft wherever the model cannot show it did better:
 - keywords, tasks, methods, datasets: every drafted phrase stays (the model's picks among them
   first); the model adds a phrase only while the list has room, only when the text contains it and
   the engine backs it: a keyword among the keyphrase ranker's candidates (its best ten; the draft
-  shows eight), a task, method or dataset that is one of the engine's candidate phrases of the
-  abstract and gets that type from its entity typer (trained on SciERC).
+  shows eight). Tasks, methods and datasets get no additions: the draft already lists every phrase
+  the engine's typer is confident of, so the model may only reorder them.
 - contribution: the model's kind is kept when the text has a cue for it ("we release a dataset").
 - why_it_matters (the draft has none): dropped when it shares almost nothing with the abstract.
 """
@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 
 from papersum.models import MAX_ENTITIES, MAX_KEYWORDS, Contribution, Paper, Summary, Tags
 from papersum.offline.contribution import has_cue
-from papersum.offline.entities import phrase_type
-from papersum.offline.entity_candidates import entity_candidates
 from papersum.offline.overlap import is_ungrounded
 from papersum.offline.text import STOPWORDS, fold_inflection
 from papersum.offline.tldr import expected_rouge1
@@ -171,19 +169,14 @@ def ranked_keyphrases(draft: Draft, model: list[str]) -> tuple[list[str], list[s
     return kept, [p for p in model if p not in kept]
 
 
-def typed_as(
-    kind: str, drafted: list[str], model: list[str], candidates: frozenset[str]
-) -> tuple[list[str], list[str]]:
-    """(kept, dropped): the model's phrases for an entity field that the draft lists there, or that
-    are one of the engine's candidate phrases of this abstract and get this type from its typer."""
+def confident_only(drafted: list[str], model: list[str]) -> tuple[list[str], list[str]]:
+    """(kept, dropped): the model's phrases for an entity field that the draft lists there. The draft
+    already holds every phrase the engine is confident of (up to 8 per field, precision first: a
+    field with nothing confident stays empty), so an addition is one the engine doubted; SmolLM2's
+    were wrong more often than right (evals/RESULTS.md, issue 15)."""
     listed = {phrase.lower() for phrase in drafted}
-
-    def backed(phrase: str) -> bool:
-        own = entity_candidates(phrase)
-        return len(own) == 1 and own[0].key in candidates and phrase_type(phrase) == kind
-
-    kept = [p for p in model if p.lower() in listed or backed(p)]
-    return kept, [p for p in model if p not in kept]
+    kept = [phrase for phrase in model if phrase.lower() in listed]
+    return kept, [phrase for phrase in model if phrase not in kept]
 
 
 def guard_contribution(
@@ -229,12 +222,11 @@ def refine(paper: Paper, draft: Draft, answer: Summary, off: frozenset[str] = fr
         answers["keywords"] = ranked
         if dropped:
             rejected["keywords"] = f"not among the engine's keyphrase candidates: {', '.join(dropped[:5])}"
-        candidates = frozenset(c.key for c in entity_candidates(paper.abstract))
         for name, kind in ENTITY_TYPES.items():
-            typed, wrong = typed_as(kind, getattr(draft.summary.tags, name), answers[name], candidates)
+            typed, wrong = confident_only(getattr(draft.summary.tags, name), answers[name])
             answers[name] = typed
             if wrong:
-                rejected[name] = f"not the engine's {kind} candidates: {', '.join(wrong[:5])}"
+                rejected[name] = f"not among the engine's confident {kind} phrases: {', '.join(wrong[:5])}"
     for name in LIST_FIELDS:
         drafted = getattr(draft.summary.tags, name)
         outcome = guard_list(source, list(drafted), answers[name], off)
