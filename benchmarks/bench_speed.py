@@ -2,6 +2,7 @@
 
     pip install -e ".[bench]"     # yake and sumy: benchmark tools only
     python benchmarks/bench_speed.py [--papers 6180] [--rounds 5] [--workers 2] [--baseline-src DIR]
+    python benchmarks/bench_speed.py --rounds 3 --workers --no-yake --baseline-src DIR  # vs LexRank
 
 The corpus is assembled at run time from the dev/train sets in evals/data or /work/shared/evaldata
 (distinct abstracts and titles, in a fixed order; written to a temp dir, never committed). Every row
@@ -128,6 +129,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="*", default=[2], help="extra rows with -j N")
     parser.add_argument("--startup-runs", type=int, default=15)
     parser.add_argument("--no-peers", action="store_true", help="skip yake and sumy LexRank")
+    parser.add_argument("--no-yake", action="store_true", help="skip yake (the slowest row)")
     parser.add_argument("--src", type=Path, default=SRC, help="papersum source tree (default: this one)")
     parser.add_argument("--baseline-src", type=Path, default=None, help="also time this tree ('before:')")
     args = parser.parse_args()
@@ -147,7 +149,8 @@ def main() -> None:
         startup.insert(0, Row("python -c pass", [sys.executable, "-c", "pass"]))
         if not args.no_peers:
             peers = [sys.executable, str(HERE / "peers.py")]
-            rows.append(Row("yake (keywords only)", [*peers, "yake", str(corpus), str(out)], count))
+            if not args.no_yake:
+                rows.append(Row("yake (keywords only)", [*peers, "yake", str(corpus), str(out)], count))
             rows.append(
                 Row("sumy LexRank (one sentence only)", [*peers, "lexrank", str(corpus), str(out)], count)
             )

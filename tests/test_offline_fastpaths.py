@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import json
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from operator import mul
 from pathlib import Path
 
 import pytest
 
 from papersum.evals.metrics import normalise_entity
-from papersum.offline import entities, entity_features, keywords, tldr
+from papersum.offline import entities, entity_features, keyword_rank, keywords, tldr
 from papersum.offline.entity_candidates import entity_candidates
 from papersum.offline.text import split_sentences
 
-DEV = Path(__file__).resolve().parents[1] / "evals" / "data" / "scitldr_a_dev.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "evals" / "data"
+DEV = DATA / "scitldr_a_dev.jsonl"
 
 
-def _papers(n: int = 40) -> list[tuple[str, str]]:
+def _papers(n: int = 40, path: Path = DEV) -> list[tuple[str, str]]:
     papers: list[tuple[str, str]] = []
-    with DEV.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
             abstract = row["abstract"] if isinstance(row["abstract"], str) else " ".join(row["abstract"])
@@ -85,3 +88,39 @@ def test_fast_entity_logits_equal_the_feature_rows() -> None:
                 checked += 1
                 assert fast == pytest.approx(slow, abs=1e-9), candidate.text
     assert checked > 100 and pruned > 100
+
+
+@pytest.mark.parametrize(
+    "name", ["scitldr_a_dev.jsonl", "inspec_dev.jsonl", "arxiv_abstracts_categories_dev.jsonl"]
+)
+def test_batch_keyword_ranking_equals_paper_by_paper(name: str) -> None:
+    papers = _papers(150, DATA / name)
+    # Odd cases in one batch: no title, no text, only punctuation, non-ASCII words, one word.
+    papers[3:3] = [
+        ("", papers[0][1]),
+        ("", ""),
+        ("--- (?)", "..."),
+        ("Poincaré maps", "Naïvely, é."),
+        ("x", "y"),
+    ]
+    batches = [papers[start : start + 64] for start in range(0, len(papers), 64)]
+    batched = [ranked for batch in batches for ranked in keyword_rank.rank_keyphrases_many(batch)]
+    assert batched == [keywords.rank_keyphrases(title, abstract) for title, abstract in papers]
+
+
+def test_batch_keyword_ranking_is_thread_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An LLM provider's offline fallback runs the engine in threads: the shared word table grows
+    # (and is cleared when full) while batches are ranked.
+    papers = _papers(256, DATA / "inspec_dev.jsonl") + _papers(256)
+    batches = [papers[start : start + 32] for start in range(0, len(papers), 32)]
+    expected = [[keywords.rank_keyphrases(title, abstract) for title, abstract in batch] for batch in batches]
+    monkeypatch.setattr(keyword_rank, "MAX_KNOWN", 3000)  # cleared several times in the run
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        keyword_rank._table().clear()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            found = list(pool.map(keyword_rank.rank_keyphrases_many, batches * 2))
+    finally:
+        sys.setswitchinterval(previous)
+    assert found == expected * 2

@@ -14,7 +14,7 @@ from importlib import resources
 
 import numpy as np
 
-from papersum.offline.features import category_features
+from papersum.offline.features import category_vector
 
 MODEL_FILE = "categories.npz"
 # A secondary category is listed only when its score is this close (in logits) to the top one.
@@ -51,18 +51,14 @@ def load_model() -> CategoryModel:
 
 def score_array(title: str, abstract: str, model: CategoryModel) -> np.ndarray:
     """Logit per class (order of `model.classes`) as a float32 array."""
-    lookup = model.rows.get
-    rows: list[int] = []
-    values: list[float] = []
-    for key, value in category_features(title, abstract).items():
-        row = lookup(key)
-        if row is not None:
-            rows.append(row)
-            values.append(value)
+    keys, values = category_vector(title, abstract)
+    pairs = zip(map(model.rows.get, keys), values, strict=True)
+    found = [(row, value) for row, value in pairs if row is not None]
+    rows = [row for row, _ in found]
     if not rows:
         return model.base
     scores: np.ndarray = model.base + model.scale * (
-        np.array(values, np.float32) @ model.weights[rows].astype(np.float32)
+        np.array([value for _, value in found], np.float32) @ model.weights[rows].astype(np.float32)
     )
     return scores
 

@@ -114,7 +114,11 @@ def compress(sentence: str) -> str:
         text = _TRAILING_CITE.sub("", text)
     elif "\\cite" in text:
         text = _TRAILING_CITE.sub("", text)
-    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text).strip(" ,;:")
+    # The only whitespace left is single spaces (whitespace was collapsed above and nothing since
+    # adds any other): the pattern can match only where one of these four pairs occurs.
+    if " ," in text or " ." in text or " ;" in text or " :" in text:
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    text = text.strip(" ,;:")
     if not text:
         return " ".join(sentence.split())
     return text[0].upper() + text[1:]

@@ -8,7 +8,8 @@ from papersum.models import MAX_CATEGORIES, Summary, Tags
 from papersum.offline.categories import clean_known_categories, predict_categories
 from papersum.offline.contribution import classify_contribution
 from papersum.offline.entities import extract_entities
-from papersum.offline.keywords import extract_keywords
+from papersum.offline.keyword_rank import rank_keyphrases_many
+from papersum.offline.keywords import MAX_KEYWORDS, extract_keywords
 from papersum.offline.tldr import extract_tldr
 
 
@@ -44,7 +45,7 @@ def summarize_offline_many(papers: Sequence[tuple[str, str, list[str] | None]]) 
     categories = [kept or predict_categories(t, a) for kept, (t, a, _) in zip(known, items, strict=True)]
     entities = [extract_entities(t, a) for t, a, _ in items]
     tldrs = [extract_tldr(t, a) for t, a, _ in items]
-    keywords = [extract_keywords(t, a) for t, a, _ in items]
+    keywords = [ranked[:MAX_KEYWORDS] for ranked in rank_keyphrases_many([(t, a) for t, a, _ in items])]
     contributions = [classify_contribution(t, a) for t, a, _ in items]
     return [
         Summary(

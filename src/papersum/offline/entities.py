@@ -238,8 +238,10 @@ class FastTyper:
         if cached is not None:
             return cached
         if len(self._static) > STATIC_CACHE_SIZE:
+            # The word caches recur far more than whole phrases: kept until they are as large.
             for cache in (self._static, self._words, self._heads, self._firsts):
-                cache.clear()
+                if len(cache) > STATIC_CACHE_SIZE:
+                    cache.clear()
         words, lowered = candidate.words, candidate.lowered
         n = len(words)
         mask = 0

@@ -23,6 +23,8 @@ from papersum.offline.text import EDGE_WORDS, STOPWORDS
 MAX_WORDS = 6
 # Words ("3D", "CIFAR-10", "Poincaré", "e.g") and single punctuation marks.
 _TOKEN = re.compile(r"[^\W_]+(?:[-'.][^\W_]+)*|[^\w\s]|_")
+# The same tokens for ASCII text (letter ranges are quicker to test than Unicode classes).
+_ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'.][A-Za-z0-9]+)*|[^\w\s]|_")
 _SENTENCE_ENDS = frozenset(".!?")
 DATA_WORDS = frozenset(
     ["corpus", "corpora", "dataset", "datasets", "data", "database", "databases", "treebank",
@@ -105,7 +107,7 @@ class Candidate:
         if self._key is None:
             phrase = " ".join(self.lowered)
             # Most phrases are their own key; only punctuation inside words or non-ASCII letters differ.
-            simple = phrase.isascii() and not any(mark in phrase for mark in "-'.")
+            simple = phrase.isascii() and "-" not in phrase and "'" not in phrase and "." not in phrase
             key = phrase if simple else entity_key(self.words)
             if self.acronym:
                 suffix = _key_part(self.acronym)
@@ -173,7 +175,7 @@ def _runs(tokens: list[str], lower_tokens: list[str]) -> list[tuple[int, int]]:
 
 
 def entity_candidates(text: str) -> list[Candidate]:
-    tokens = _TOKEN.findall(text)
+    tokens = (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
     lower_tokens = [token.lower() for token in tokens]
     abstract = _Abstract(tokens, lower_tokens)
     n = len(tokens)

@@ -21,7 +21,8 @@ from papersum.offline.text import EDGE_WORDS, STOPWORDS, fold_inflection
 MODEL_FILE = "keywords.json.gz"
 MAX_WORDS = 4
 MAX_PHRASE_CHARS = 80
-MAX_RANKED = 10  # enough for F1@10; the engine shows 8
+MAX_RANKED = 10  # enough for F1@10
+MAX_KEYWORDS = 8  # what the engine shows
 
 # Words and the punctuation that breaks a phrase; hyphenated words stay whole. A word is any run of
 # letters ([^\W\d_]), so "Poincaré" and "naïvely" stay whole instead of splitting at the accent.
@@ -331,6 +332,6 @@ def rank_keyphrases(title: str, abstract: str) -> list[str]:
     return ranked
 
 
-def extract_keywords(title: str, abstract: str, k: int = 8) -> list[str]:
+def extract_keywords(title: str, abstract: str, k: int = MAX_KEYWORDS) -> list[str]:
     """Up to k keyphrases (at least 3 when the text has them), best first, each at most 80 chars."""
     return rank_keyphrases(title, abstract)[:k]

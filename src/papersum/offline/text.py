@@ -313,6 +313,7 @@ _ABBREV_END = re.compile(
 )
 # An initial ("R.") or "etc." may also end a sentence: it does when a sentence opener follows.
 _INITIAL_END = re.compile(r"(?:\b[A-Z]|\betc)\.$")
+_ABBREV_TAIL = 8
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*")
 
 
@@ -330,10 +331,15 @@ def split_sentences(text: str) -> list[str]:
     pieces = _SENTENCE_END.split(text)
     sentences: list[str] = []
     for piece in pieces:
+        # Both patterns end in `\.$` and match at most 7 characters ("approx."): searching the
+        # tail (`\b` still sees the character before it) finds what searching the whole would.
         if (
             sentences
-            and _ABBREV_END.search(sentences[-1])
-            and not (_INITIAL_END.search(sentences[-1]) and _opens_sentence(piece))
+            and _ABBREV_END.search(sentences[-1], len(sentences[-1]) - _ABBREV_TAIL)
+            and not (
+                _INITIAL_END.search(sentences[-1], len(sentences[-1]) - _ABBREV_TAIL)
+                and _opens_sentence(piece)
+            )
         ):
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:

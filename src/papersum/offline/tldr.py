@@ -15,9 +15,10 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 from importlib import resources
-from operator import mul
+from itertools import repeat
+from operator import add, mul
 from typing import Any
 
 from papersum.offline.compress import compress
@@ -81,22 +82,25 @@ def is_proposal(tokens: list[str]) -> bool:
     return any(a == "we" and b in _PROPOSE_VERBS for a, b in itertools.pairwise(tokens))
 
 
-_WE_PROPOSE_PAIRS = tuple(("we", verb) for verb in sorted(_PROPOSE_VERBS))
-_THIS_PAPER_PAIRS = tuple((a, b) for a in ("this", "our", "present") for b in sorted(_PAPER_NOUNS))
-_WE_SHOW_PAIRS = tuple(("we", verb) for verb in sorted(_SHOW_VERBS))
+_WE_PROPOSE_PAIRS = frozenset(("we", verb) for verb in _PROPOSE_VERBS)
+_THIS_PAPER_PAIRS = frozenset((a, b) for a in ("this", "our", "present") for b in _PAPER_NOUNS)
+_WE_SHOW_PAIRS = frozenset(("we", verb) for verb in _SHOW_VERBS)
+# First words of every cue pair: a sentence without any of them has none of the pairs.
+_PAIR_FIRSTS = frozenset(["we", "this", "our", "present", "state", "available"])
+_NO_PAIRS: frozenset[tuple[str, str]] = frozenset()
 
 
 def cue_features(sentence: str, tokens: list[str]) -> list[float]:
     """Values of CUE_NAMES for one sentence; `tokens` are its lower-cased words."""
     unique = set(tokens)
-    pairs = set(itertools.pairwise(tokens))
+    pairs = _NO_PAIRS if unique.isdisjoint(_PAIR_FIRSTS) else set(itertools.pairwise(tokens))
     first = tokens[0] if tokens else ""
-    # Membership tests of the few cue pairs (not scans over all the sentence's pairs).
+    # Set intersections with the few cue pairs (not scans over all the sentence's pairs).
     return [
-        float(any(pair in pairs for pair in _WE_PROPOSE_PAIRS)),
-        float(any(pair in pairs for pair in _THIS_PAPER_PAIRS)),
+        float(not pairs.isdisjoint(_WE_PROPOSE_PAIRS)),
+        float(not pairs.isdisjoint(_THIS_PAPER_PAIRS)),
         float(first in ("here", "herein") or tokens[:2] == ["in", "this"]),
-        float(any(pair in pairs for pair in _WE_SHOW_PAIRS)),
+        float(not pairs.isdisjoint(_WE_SHOW_PAIRS)),
         float(not unique.isdisjoint(_RESULT_WORDS) or ("state", "of") in pairs),
         float(first in _CONTRAST_STARTS),
         float(not unique.isdisjoint(_CODE_WORDS) or ("available", "at") in pairs),
@@ -316,37 +320,36 @@ def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) 
     per_sentence = [findall(sentence.lower()) for sentence in sentences]
     all_tokens = [token for tokens in per_sentence for token in tokens]
     counts = Counter(all_tokens)
-    # First position of each token: walking backwards, earlier positions overwrite later ones
-    # (a plain loop: mypyc 1.x crashes on a comprehension over reversed(list(enumerate(...)))).
-    first: dict[str, int] = {}
-    for index in range(len(all_tokens) - 1, -1, -1):
-        first[all_tokens[index]] = index
+    # First position of each token: later pairs overwrite earlier ones, so the reversed list leaves
+    # each token's first index (dict() runs the loop in C).
+    first = dict(zip(reversed(all_tokens), range(len(all_tokens) - 1, -1, -1), strict=True))
     cue: set[str] = set()
     for tokens in per_sentence:
         if is_proposal(tokens):
             cue.update(tokens)
     total = max(len(all_tokens), 1)
     opening = set(per_sentence[0]) if per_sentence else set()
-    capitalised = _capitalised_tokens(sentences)
     term_get, default_term = model.lexicon_term.get, model.default_term
     log, exp = math.log, math.exp
-    stopwords = STOPWORDS
-    probabilities: dict[str, float] = {}
-    for token, count in counts.items():
-        # Same terms in the same order as word_probabilities (bit-identical results).
-        z = term_get(token, default_term) + w_tf * log(count) + w_first * first[token] / total
-        if token in title_tokens:
-            z += w_title
-        if token in stopwords:
-            z += w_stop
-        if token in cue:
-            z += w_cue
-        if token in opening:
-            z += w_opening
-        if token in capitalised:
-            z += w_capital
-        probabilities[token] = 1.0 / (1.0 + exp(-max(min(z, 30.0), -30.0)))
-    return probabilities
+    z = {
+        token: term_get(token, default_term) + w_tf * log(count) + w_first * first[token] / total
+        for token, count in counts.items()
+    }
+    # The indicator terms, added in word_probabilities' order (so bit-identical sums), visiting
+    # only the tokens each one applies to.
+    for weight, members in (
+        (w_title, title_tokens),
+        (w_stop, STOPWORDS),
+        (w_cue, cue),
+        (w_opening, opening),
+        (w_capital, _capitalised_tokens(sentences)),
+    ):
+        for token in z.keys() & members:
+            z[token] += weight
+    return {
+        token: 1.0 / (1.0 + exp(-value if -30.0 <= value <= 30.0 else -max(min(value, 30.0), -30.0)))
+        for token, value in z.items()
+    }
 
 
 def candidate_texts(sentence: str) -> list[list[tuple[str, bool]]]:
@@ -484,21 +487,19 @@ def _candidate_scores(
     w_expected, w_prefix, w_kept = weights[n_base:]
     gold_length = model.gold_length
     findall = _ROUGE_TOKEN.findall
+    get = probabilities.get
     for sentence, base in zip(sentences, sentence_features(title, sentences), strict=True):
         base_score = sum(map(mul, base_weights, base))
         full_length = max(len(sentence.split()), 1)
         for candidates in candidate_texts(sentence):
-            cumulative: list[float] = []
-            seen: set[str] = set()
-            expected_hits = 0.0
-            for token in findall(candidates[0][0].lower()):
-                if token not in seen:
-                    seen.add(token)
-                    expected_hits += probabilities.get(token, 0.0)
-                cumulative.append(expected_hits)
+            tokens = findall(candidates[0][0].lower())
             for text, is_prefix in candidates:
-                n_tokens = len(findall(text.lower())) if is_prefix else len(cumulative)
-                expected_hits = cumulative[n_tokens - 1] if n_tokens else 0.0
+                # A prefix's tokens are the first ones of its base text's. Expected hits: the
+                # probabilities of its distinct tokens added in order of first occurrence (what
+                # scored_candidates' running sum gives; reduce adds left to right, in C).
+                n_tokens = len(findall(text.lower())) if is_prefix else len(tokens)
+                distinct = dict.fromkeys(tokens[:n_tokens] if is_prefix else tokens)
+                expected_hits = reduce(add, map(get, distinct, repeat(0.0)), 0.0)
                 expected_f = 2.0 * expected_hits / (n_tokens + gold_length)
                 kept = len(text.split()) / full_length
                 yield text, base_score + w_expected * expected_f + w_prefix * float(is_prefix) + w_kept * kept
