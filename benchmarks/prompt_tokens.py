@@ -2,6 +2,7 @@
 design (TL;DR, then tags) would cost instead. Offline: tiktoken with the bundled encodings.
 
     PYTHONPATH=src python benchmarks/prompt_tokens.py [--model gpt-4o-mini] [--dev scitldr_a_dev.jsonl]
+        [--prompt summarize@1]
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="gpt-4o-mini")
     parser.add_argument("--dev", default="scitldr_a_dev.jsonl")
+    parser.add_argument("--prompt", default="summarize", help="template id (summarize@1: no draft)")
     args = parser.parse_args()
     path = next(d / args.dev for d in source_dirs() if (d / args.dev).is_file())
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    template = load_prompt("summarize")
+    template = load_prompt(args.prompt)
     count = lambda text: count_text_tokens(text, args.model)  # noqa: E731
 
     system_tokens: list[int] = []
@@ -62,11 +64,11 @@ def main() -> None:
     two_requests = one_request + shared + mean(user_tokens) + overhead
     tags_only = mean(answer_tokens) - mean(tldr_tokens)
     output_two = mean(tldr_tokens) + tags_only + 2  # two JSON objects instead of one
-    print(f"model encoding for {args.model}; {len(rows)} abstracts from {path.name}")
+    print(f"model encoding for {args.model}; {len(rows)} abstracts from {path.name}; prompt {template.hash}")
     print("| part | tokens per paper |\n|---|---:|")
     print(f"| system prompt (static, sent first: prompt-cacheable) | {system} |")
     print(f"| JSON schema in response_format (static; billed as input by OpenAI) | {schema_tokens} |")
-    print(f"| user message (title + categories + abstract), mean | {mean(user_tokens):.0f} |")
+    print(f"| user message (title + categories + abstract, and any draft), mean | {mean(user_tokens):.0f} |")
     print(f"| of which abstract, mean / max | {mean(abstract_tokens):.0f} / {max(abstract_tokens)} |")
     print(f"| chat framing overhead | {overhead} |")
     print(f"| output (TL;DR + tags JSON), mean | {mean(answer_tokens):.0f} |")

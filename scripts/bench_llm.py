@@ -6,8 +6,8 @@
 `openai-local` runs the `openai` provider with its default settings against an xllamacpp server on
 loopback (one slot per --concurrency); `local` is the in-process provider. `--faults RATE` puts the
 test suite's fault proxy (tests/fault_proxy.py: 429, 500, stalls, truncated and cut-off bodies,
-HTML pages, schema-violating and non-JSON answers) between them, seeded. Results print as one JSON
-line per setup, with every error.
+HTML pages; with --answer-faults also schema-violating and non-JSON answers) between them, seeded.
+Results print as one JSON line per setup, with every error.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from papersum.providers.local import LlamaServer, LocalProvider, default_model_p
 from papersum.providers.openai_provider import OpenAIProvider
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from fault_proxy import FaultProxy  # the test suite's proxy, not shipped
+from fault_proxy import ANSWER_FAULTS, TRANSPORT_FAULTS, FaultProxy  # the test suite's proxy, not shipped
 
 
 def bench(
@@ -67,8 +67,16 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--faults", type=float, default=0.0, help="share of requests given a fault")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--answer-faults", action="store_true", help="also corrupt model answers (badjson, prose)"
+    )
+    parser.add_argument(
+        "--model", default="smollm2", help="name sent to the server (no size in it: the server is asked)"
+    )
     args = parser.parse_args()
     papers = read_papers([args.seeds], skip_bad=True).papers[: args.papers]
+    if args.out_dir:
+        args.out_dir.mkdir(parents=True, exist_ok=True)
     for which in args.which:
         out = args.out_dir / f"{which}.jsonl" if args.out_dir else None
         if which == "local":
@@ -76,12 +84,15 @@ def main() -> None:
                 print(json.dumps(bench(which, provider, papers, out)), flush=True)
         elif which == "openai-local":
             server = LlamaServer(default_model_path(), threads=1, n_parallel=args.concurrency)
-            proxy = FaultProxy(server.base_url, fault_rate=args.faults, seed=args.seed, stall_s=3.0)
+            kinds = TRANSPORT_FAULTS + (ANSWER_FAULTS if args.answer_faults else ())
+            proxy = FaultProxy(
+                server.base_url, fault_rate=args.faults, seed=args.seed, stall_s=3.0, faults=kinds
+            )
             try:
                 with (
                     proxy,
                     OpenAIProvider(
-                        "SmolLM2-135M-Instruct",
+                        args.model,
                         base_url=proxy.base_url if args.faults else server.base_url,
                         api_key="sk-local",
                     ) as provider,

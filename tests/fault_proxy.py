@@ -9,8 +9,9 @@ JSON that violates the schema (usage kept, so it is billed like a real answer); 
 same with an answer that is not JSON at all;
 "strip_format" forwards without response_format (a server that ignores it); "reject_schema"
 answers 400 (a server without json_schema support); "echo_auth" answers 401 quoting the key.
-With `fault_rate`, a request the script does not cover gets a fault drawn from RANDOM_FAULTS with
-that probability (seeded, so a run is reproducible).
+With `fault_rate`, a request the script does not cover gets a fault drawn from `faults` (by
+default what networks, gateways and servers do: TRANSPORT_FAULTS) with that probability, seeded so
+a run is reproducible.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-# What a flaky network, gateway or server does to a request (the model's own mistakes are "badjson"
-# and "prose").
-RANDOM_FAULTS = ("429", "500", "timeout", "truncate", "cut", "html", "badjson", "prose")
+# What a flaky network, gateway or server does to a request: 429, 500, a stall, a body cut off
+# (dropped connection or short 200), a 200 that is not JSON.
+TRANSPORT_FAULTS = ("429", "500", "timeout", "truncate", "cut", "html")
+# What a model gets wrong: schema-violating JSON, or an answer that is not JSON at all.
+ANSWER_FAULTS = ("badjson", "prose")
 
 
 def canned_answer(action: str, authorization: str | None) -> tuple[int, bytes, str, dict[str, str]] | None:
@@ -60,6 +63,7 @@ class FaultProxy:
         stall_s: float = 3.0,
         fault_rate: float = 0.0,
         seed: int = 0,
+        faults: tuple[str, ...] = TRANSPORT_FAULTS,
     ) -> None:
         parts = urlsplit(upstream_base_url)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
@@ -71,6 +75,7 @@ class FaultProxy:
         self.seen_headers: list[dict[str, str]] = []
         self.always: str | None = None  # an action applied after the script runs out
         self.fault_rate = fault_rate
+        self.faults = faults
         self.rng = random.Random(seed)
         proxy = self
 
@@ -155,7 +160,7 @@ class FaultProxy:
     def draw(self) -> str:
         """The action for a request the script does not cover (called under the lock)."""
         if self.fault_rate and self.rng.random() < self.fault_rate:
-            return self.rng.choice(RANDOM_FAULTS)
+            return self.rng.choice(self.faults)
         return "ok"
 
     @property

@@ -14,6 +14,7 @@ from functools import lru_cache
 from papersum.models import MAX_CATEGORIES, Paper, Summary
 from papersum.offline import summarize_offline
 from papersum.offline.categories import category_candidates, clean_known_categories
+from papersum.offline.keywords import rank_keyphrases
 
 # Template variables a draft fills (a template that uses any of them is a draft-and-refine prompt).
 DRAFT_VARIABLES = ("draft", "category_candidates")
@@ -25,6 +26,7 @@ class Draft:
     summary: Summary
     candidates: tuple[tuple[str, float], ...]  # predicted categories with probabilities, best first
     own_categories: tuple[str, ...]  # the paper's own categories (kept as they are)
+    keyword_candidates: tuple[str, ...] = ()  # the keyphrase ranker's best, a few beyond the draft's
 
     @property
     def shortlist(self) -> tuple[str, ...]:
@@ -40,6 +42,7 @@ def _draft(title: str, abstract: str, categories: tuple[str, ...]) -> Draft:
         summary=summarize_offline(title, abstract, list(own) or None),
         candidates=tuple(category_candidates(title, abstract, SHORTLIST_SIZE)),
         own_categories=own,
+        keyword_candidates=tuple(rank_keyphrases(title, abstract)),
     )
 
 

@@ -4,14 +4,16 @@ A model's value replaces the draft's only when it passes a check against the pap
 engine's own calibrated estimates, never on the model's say-so; so whatever the model, the refined
 answer is the draft wherever the model cannot show it did better:
 
-- TL;DR: kept when it adds no word the title and abstract lack and the engine's word model expects
-  it to overlap a human TL;DR at least as much as the draft (the score the draft was chosen by).
+- TL;DR: kept when it adds no word the title and abstract lack, says more than the title, and the
+  engine's word model expects it to overlap a human TL;DR at least as much as the draft (the score
+  the draft was chosen by).
 - categories: the paper's own are kept; otherwise the model chooses among the draft's categories
   (the ones the classifier itself found nearly as likely as its best), nothing else.
-- keywords, tasks, methods, datasets: a phrase the text does not contain is dropped; a task, method
-  or dataset the draft does not list there is kept only when the engine's entity typer (trained on
-  SciERC) gives the phrase that type; the model's phrases come first and the draft's fill the list
-  to the draft's length, so the model reorders and adds backed phrases but cannot empty a list.
+- keywords, tasks, methods, datasets: every drafted phrase stays (the model's picks among them
+  first); the model adds a phrase only while the list has room, only when the text contains it and
+  the engine backs it: a keyword among the keyphrase ranker's candidates (its best ten; the draft
+  shows eight). Tasks, methods and datasets get no additions: the draft already lists every phrase
+  the engine's typer is confident of, so the model may only reorder them.
 - contribution: the model's kind is kept when the text has a cue for it ("we release a dataset").
 - why_it_matters (the draft has none): dropped when it shares almost nothing with the abstract.
 """
@@ -21,9 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from papersum.models import Contribution, Paper, Summary, Tags
+from papersum.models import MAX_ENTITIES, MAX_KEYWORDS, Contribution, Paper, Summary, Tags
 from papersum.offline.contribution import has_cue
-from papersum.offline.entities import phrase_type
 from papersum.offline.overlap import is_ungrounded
 from papersum.offline.text import STOPWORDS, fold_inflection
 from papersum.offline.tldr import expected_rouge1
@@ -39,11 +40,12 @@ GUARDS = (
     "tldr-score",
     "categories",
     "lists-text",
-    "lists-type",
+    "lists-engine",
     "lists-fill",
     "contribution",
     "why",
 )
+LIST_ROOM = min(MAX_KEYWORDS, MAX_ENTITIES)  # a list keeps at most this many phrases
 ENTITY_TYPES = {"tasks": "Task", "methods": "Method", "datasets": "Material"}  # SciERC's names
 
 
@@ -77,6 +79,12 @@ class Source:
         words = _folded(phrase)
         return bool(words) and f" {' '.join(words)} " in self.joined
 
+    def only_title(self, text: str) -> bool:
+        """Every content word of `text` is in the title: a TL;DR that repeats the title says nothing."""
+        title = {fold_inflection(t) for t in _TOKEN.findall(self.title.lower())}
+        words = {fold_inflection(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS}
+        return bool(title) and words <= title
+
     def unsupported(self, text: str) -> list[str]:
         """Content words and numbers of `text` that the title and abstract do not contain."""
         missing: list[str] = []
@@ -98,6 +106,8 @@ def guard_tldr(
     missing = [] if "tldr-words" in off else source.unsupported(model)
     if missing:
         return draft, DRAFT, f"adds words the abstract does not have: {', '.join(missing[:5])}"
+    if "tldr-words" not in off and source.only_title(model):
+        return draft, DRAFT, "says no more than the title"
     if "tldr-score" in off:
         return model, MODEL, None
     model_score = expected_rouge1(source.title, source.abstract, model)
@@ -131,26 +141,42 @@ def guard_categories(
 def guard_list(
     source: Source, drafted: list[str], model: list[str], off: frozenset[str] = frozenset()
 ) -> tuple[list[str], str, str | None]:
+    """Every drafted phrase stays: the model's picks among them come first, then the rest of the
+    draft, then the model's new (backed) phrases while the list has room."""
     grounded = [phrase for phrase in model if "lists-text" in off or source.contains(phrase)]
     dropped = [phrase for phrase in model if phrase not in grounded]
     note = f"not in the text: {', '.join(dropped[:5])}" if dropped else None
     if "lists-fill" in off:
         return grounded, MODEL, note
-    seen = {phrase.lower() for phrase in grounded}
-    merged = grounded + [phrase for phrase in drafted if phrase.lower() not in seen]
-    merged = merged[: max(len(drafted), len(grounded))]
-    if [p.lower() for p in merged] == [p.lower() for p in drafted]:
+    listed = {phrase.lower(): phrase for phrase in drafted}
+    picked = [listed[p.lower()] for p in grounded if p.lower() in listed]
+    added = [p for p in grounded if p.lower() not in listed]
+    merged = [*picked, *(p for p in drafted if p not in picked), *added][: max(LIST_ROOM, len(drafted))]
+    if merged == drafted:
         return drafted, DRAFT, note
-    from_draft = any(phrase.lower() not in seen for phrase in merged)
-    return merged, (MERGED if from_draft and grounded else MODEL if grounded else DRAFT), note
+    return merged, (MERGED if drafted else MODEL), note
 
 
-def typed_as(kind: str, drafted: list[str], model: list[str]) -> tuple[list[str], list[str]]:
-    """(kept, dropped): the model's phrases for an entity field that the draft lists there or the
-    engine's typer gives this type."""
-    listed = {phrase.lower() for phrase in drafted}
-    kept = [p for p in model if p.lower() in listed or phrase_type(p) == kind]
+def _key(phrase: str) -> str:
+    return " ".join(_folded(phrase))
+
+
+def ranked_keyphrases(draft: Draft, model: list[str]) -> tuple[list[str], list[str]]:
+    """(kept, dropped): the model's keywords that the draft lists or the keyphrase ranker has among
+    its candidates (the model chooses among the engine's keyphrases, as among its categories)."""
+    backed = {_key(p) for p in (*draft.summary.tags.keywords, *draft.keyword_candidates)}
+    kept = [p for p in model if _key(p) in backed]
     return kept, [p for p in model if p not in kept]
+
+
+def confident_only(drafted: list[str], model: list[str]) -> tuple[list[str], list[str]]:
+    """(kept, dropped): the model's phrases for an entity field that the draft lists there. The draft
+    already holds every phrase the engine is confident of (up to 8 per field, precision first: a
+    field with nothing confident stays empty), so an addition is one the engine doubted; SmolLM2's
+    were wrong more often than right (evals/RESULTS.md, issue 15)."""
+    listed = {phrase.lower() for phrase in drafted}
+    kept = [phrase for phrase in model if phrase.lower() in listed]
+    return kept, [phrase for phrase in model if phrase not in kept]
 
 
 def guard_contribution(
@@ -191,12 +217,16 @@ def refine(paper: Paper, draft: Draft, answer: Summary, off: frozenset[str] = fr
     keep("categories", categories)
     lists: dict[str, list[str]] = {}
     answers = {name: list(getattr(answer.tags, name)) for name in LIST_FIELDS}
-    if "lists-type" not in off:
+    if "lists-engine" not in off:
+        ranked, dropped = ranked_keyphrases(draft, answers["keywords"])
+        answers["keywords"] = ranked
+        if dropped:
+            rejected["keywords"] = f"not among the engine's keyphrase candidates: {', '.join(dropped[:5])}"
         for name, kind in ENTITY_TYPES.items():
-            typed, wrong = typed_as(kind, getattr(draft.summary.tags, name), answers[name])
+            typed, wrong = confident_only(getattr(draft.summary.tags, name), answers[name])
             answers[name] = typed
             if wrong:
-                rejected[name] = f"the engine does not type these as {kind}: {', '.join(wrong[:5])}"
+                rejected[name] = f"not among the engine's confident {kind} phrases: {', '.join(wrong[:5])}"
     for name in LIST_FIELDS:
         drafted = getattr(draft.summary.tags, name)
         outcome = guard_list(source, list(drafted), answers[name], off)
