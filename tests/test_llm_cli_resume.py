@@ -74,7 +74,7 @@ def test_killed_run_resumes_from_cache(tmp_path: Path, sig: signal.Signals) -> N
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=60)
     if sig == signal.SIGINT:
-        assert proc.returncode == 130 and "re-run to resume" in stderr
+        assert proc.returncode == 130 and "re-run to resume" in stderr, stderr[-1500:]
     else:
         assert proc.returncode == -signal.SIGKILL
     assert not out.exists()

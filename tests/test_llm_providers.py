@@ -208,6 +208,17 @@ def test_all_attempts_failing_gives_an_error_with_usage_or_an_offline_fallback(l
             rescued = provider.execute(PAPERS[0])
         assert rescued.summary is not None
         assert rescued.provenance.mode == "fallback" and "fallback" in rescued.provenance.provider
+        # With the draft-and-refine prompt the paper keeps its offline draft (not cached: mode
+        # fallback), unless told to report the failure (`--fallback none`).
+        with provider_for(proxy.base_url, probe=False, max_attempts=1, prompt="summarize") as provider:
+            kept = provider.execute(PAPERS[0])
+        assert kept.summary == make_draft(PAPERS[0]).summary and kept.error is None
+        assert kept.provenance.mode == "fallback" and "draft kept" in kept.provenance.provider
+        assert kept.provenance.fields and kept.provenance.fields["tldr"] == "draft"
+        options = {"probe": False, "max_attempts": 1, "prompt": "summarize", "keep_draft": False}
+        with provider_for(proxy.base_url, **options) as provider:
+            reported = provider.execute(PAPERS[0])
+        assert reported.summary is None and "1 attempts" in (reported.error or "")
 
 
 def test_api_key_never_leaks(llm_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

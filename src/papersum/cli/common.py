@@ -139,7 +139,12 @@ MaxCostOpt = Annotated[
     typer.Option("--max-cost", min=0.0, help="Hard budget in USD; papers that could exceed it are not sent."),
 ]
 FallbackOpt = Annotated[
-    str | None, typer.Option("--fallback", help="'offline': use the offline engine when the LLM fails.")
+    str | None,
+    typer.Option(
+        "--fallback",
+        help="'offline': use the offline engine when the LLM fails; 'none': report the failure "
+        "(by default a paper whose answers all fail validation keeps its offline draft).",
+    ),
 ]
 PricesOpt = Annotated[
     Path | None, typer.Option("--prices", help="JSON price file merged over the built-in price table.")

@@ -107,6 +107,7 @@ class OpenAIProvider(Provider):
         budget: Budget | None = None,
         prices: PriceTable | None = None,
         fallback: Provider | None = None,
+        keep_draft: bool = True,
         probe: bool = True,
         provider_label: str | None = None,
         limits: SchemaLimits | None = None,
@@ -141,6 +142,8 @@ class OpenAIProvider(Provider):
         self.budget = budget or Budget(None)
         self.prices = prices or load_price_table()
         self.fallback = fallback
+        # With a draft-and-refine prompt, a paper whose answers all fail keeps its draft.
+        self.keep_draft = keep_draft
         self.label = provider_label or self.name
         self._timeout_s = timeout_s
         self._client = openai.OpenAI(
@@ -223,6 +226,8 @@ class OpenAIProvider(Provider):
             if isinstance(exc.__cause__, BudgetExceededError) and not self._budget_warned:
                 self._budget_warned = True
                 log.warning("%s; papers that could exceed it are not sent", exc)
+            if exc.sent and self._drafted and self.fallback is None and self.keep_draft:
+                return self._draft_kept(paper, str(exc), exc.usage, exc.raw_output, started)
             return self._failed(paper, str(exc), exc.usage, exc.raw_output, started)
         return ProviderResult(
             summary=result.summary,
@@ -264,6 +269,22 @@ class OpenAIProvider(Provider):
             created_at=datetime.now(UTC),
             duration_s=round(time.monotonic() - started, 3),
         )
+
+    def _draft_kept(
+        self, paper: Paper, error: str, usage: Usage, raw: str | None, started: float
+    ) -> ProviderResult:
+        """Every answer failed validation, but the request carried the offline draft: the paper
+        keeps the draft (what the guards fall back to field by field anyway) instead of an empty
+        TL;DR; marked `fallback`, so it is not cached and a later run asks again."""
+        from papersum.refine import make_draft
+
+        log.warning("%s: %s; keeping the offline draft", paper.id, self.redact(error))
+        provenance = self._provenance("fallback", usage, started)
+        fields = dict.fromkeys(("tldr", "categories", "keywords", "tasks", "methods", "datasets"), "draft")
+        provenance = provenance.model_copy(
+            update={"provider": f"{self.label} (draft kept: no valid answer)", "fields": fields}
+        )
+        return ProviderResult(summary=make_draft(paper).summary, provenance=provenance, raw_output=raw)
 
     def _failed(
         self, paper: Paper, error: str, usage: Usage, raw: str | None, started: float

@@ -29,9 +29,11 @@ def _llm_options(settings: Any, options: dict[str, Any]) -> dict[str, Any]:
     llm["prices"] = load_price_table(prices_file)
     llm["budget"] = Budget(getattr(settings, "max_cost", None))
     fallback = getattr(settings, "fallback", None)
-    if fallback not in (None, "", "none"):
+    if fallback == "none":
+        llm["keep_draft"] = False  # a paper whose answers all fail is reported, draft or not
+    elif fallback not in (None, ""):
         if fallback != "offline":
-            raise UsageError(f"unknown --fallback {fallback!r}; the only fallback is 'offline'")
+            raise UsageError(f"unknown --fallback {fallback!r}; use 'offline' or 'none'")
         llm["fallback"] = _offline()
     # Requests/tokens per minute (PAPERSUM_RPM / PAPERSUM_TPM or the config file).
     rpm, tpm = getattr(settings, "rpm", None), getattr(settings, "tpm", None)
