@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from papersum.models import MAX_CATEGORIES, Summary, Tags
+from papersum.models import MAX_CATEGORIES, Contribution, Summary, Tags
 from papersum.offline.categories import clean_known_categories, predict_categories
 from papersum.offline.contribution import classify_contribution
 from papersum.offline.entities import extract_entities
@@ -18,17 +18,32 @@ def summarize_offline(title: str, abstract: str, known_categories: list[str] | N
     title = title or ""
     abstract = abstract or ""
     known = clean_known_categories(known_categories or [], MAX_CATEGORIES)
-    categories = known or predict_categories(title, abstract)
-    tasks, methods, datasets = extract_entities(title, abstract)
+    return _summary(
+        extract_tldr(title, abstract),
+        known or predict_categories(title, abstract),
+        extract_keywords(title, abstract),
+        extract_entities(title, abstract),
+        classify_contribution(title, abstract),
+    )
+
+
+def _summary(
+    tldr: str,
+    categories: list[str],
+    keywords: list[str],
+    entities: tuple[list[str], list[str], list[str]],
+    contribution: Contribution,
+) -> Summary:
+    tasks, methods, datasets = entities
     return Summary(
-        tldr=extract_tldr(title, abstract),
+        tldr=tldr,
         tags=Tags(
             categories=categories,
-            keywords=extract_keywords(title, abstract),
+            keywords=keywords,
             tasks=tasks,
             methods=methods,
             datasets=datasets,
-            contribution=classify_contribution(title, abstract),
+            contribution=contribution,
         ),
     )
 
@@ -48,18 +63,5 @@ def summarize_offline_many(papers: Sequence[tuple[str, str, list[str] | None]]) 
     keywords = [ranked[:MAX_KEYWORDS] for ranked in rank_keyphrases_many([(t, a) for t, a, _ in items])]
     contributions = [classify_contribution(t, a) for t, a, _ in items]
     return [
-        Summary(
-            tldr=tldr,
-            tags=Tags(
-                categories=cats,
-                keywords=words,
-                tasks=tasks,
-                methods=methods,
-                datasets=datasets,
-                contribution=contribution,
-            ),
-        )
-        for tldr, cats, words, (tasks, methods, datasets), contribution in zip(
-            tldrs, categories, keywords, entities, contributions, strict=True
-        )
+        _summary(*parts) for parts in zip(tldrs, categories, keywords, entities, contributions, strict=True)
     ]

@@ -277,10 +277,11 @@ class OpenAIProvider(Provider):
         keeps the draft (what the guards fall back to field by field anyway) instead of an empty
         TL;DR; marked `fallback`, so it is not cached and a later run asks again."""
         from papersum.refine import make_draft
+        from papersum.refine.guards import LIST_FIELDS
 
         log.warning("%s: %s; keeping the offline draft", paper.id, self.redact(error))
         provenance = self._provenance("fallback", usage, started)
-        fields = dict.fromkeys(("tldr", "categories", "keywords", "tasks", "methods", "datasets"), "draft")
+        fields = dict.fromkeys(("tldr", "categories", *LIST_FIELDS), "draft")
         provenance = provenance.model_copy(
             update={"provider": f"{self.label} (draft kept: no valid answer)", "fields": fields}
         )
