@@ -118,7 +118,11 @@ def papersum_rows(
     startup = [
         Row(f"{prefix}papersum --version", [*command, "--version"], env=env),
         Row(f"{prefix}papersum --help", [*command, "--help"], env=env),
+        Row(f"{prefix}papersum summarize --help", [*command, "summarize", "--help"], env=env),
     ]
+    script = Path(sys.executable).parent / "papersum"  # the installed entry point, as users run it
+    if script.is_file():
+        startup.append(Row(f"{prefix}papersum --help (script)", [str(script), "--help"], env=env))
     return rows, startup
 
 
@@ -130,6 +134,7 @@ def main() -> None:
     parser.add_argument("--startup-runs", type=int, default=15)
     parser.add_argument("--no-peers", action="store_true", help="skip yake and sumy LexRank")
     parser.add_argument("--no-yake", action="store_true", help="skip yake (the slowest row)")
+    parser.add_argument("--startup-only", action="store_true", help="time only the start-up rows")
     parser.add_argument("--src", type=Path, default=SRC, help="papersum source tree (default: this one)")
     parser.add_argument("--baseline-src", type=Path, default=None, help="also time this tree ('before:')")
     parser.add_argument(
@@ -157,14 +162,16 @@ def main() -> None:
             )
             rows, startup = [*before, *rows], [*before_startup, *startup]
         startup.insert(0, Row("python -c pass", [sys.executable, "-c", "pass"]))
-        if not args.no_peers:
+        if args.startup_only:
+            rows = []
+        elif not args.no_peers:
             peers = [sys.executable, str(HERE / "peers.py")]
             if not args.no_yake:
                 rows.append(Row("yake (keywords only)", [*peers, "yake", str(corpus), str(out)], count))
             rows.append(
                 Row("sumy LexRank (one sentence only)", [*peers, "lexrank", str(corpus), str(out)], count)
             )
-        for number in range(args.rounds):
+        for number in range(args.rounds if rows else 0):
             for row in rows:
                 row.run(out)
             print(f"round {number + 1}: " + ", ".join(f"{r.wall[-1]:.2f}" for r in rows), file=sys.stderr)
@@ -175,6 +182,12 @@ def main() -> None:
 
 
 def report(rows: list[Row], startup: list[Row], count: int, args: argparse.Namespace) -> None:
+    if rows:
+        report_rows(rows, count, args)
+    report_startup(startup, args)
+
+
+def report_rows(rows: list[Row], count: int, args: argparse.Namespace) -> None:
     by_label = {row.label: row for row in rows}
     offline = by_label["papersum offline, no cache"]
     lexrank = by_label.get("sumy LexRank (one sentence only)")
@@ -194,6 +207,9 @@ def report(rows: list[Row], startup: list[Row], count: int, args: argparse.Names
             f"| {row.label} | {wall:,.0f} | {wall / offline.rate(offline.wall):.2f} | {vs_lexrank} "
             f"| {cpu:,.0f} | {cpu / offline.rate(offline.cpu):.2f} | {runs} |"
         )
+
+
+def report_startup(startup: list[Row], args: argparse.Namespace) -> None:
     bare_wall, bare_cpu = statistics.median(startup[0].wall), statistics.median(startup[0].cpu)
     print(f"\nstart-up, median of {args.startup_runs} runs\n")
     print("| command | wall (ms) | x python -c pass | CPU (ms) | x python CPU |\n|---|---:|---:|---:|---:|")

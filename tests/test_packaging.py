@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -67,6 +68,19 @@ def test_wheel_install_runs_from_any_directory(tmp_path: Path) -> None:
     assert "Machine Learning" in digest or "Uncategorised" in digest
     listed = subprocess.check_output([python, "-m", "zipfile", "-l", str(wheel)], text=True)
     assert "papersum/data/arxiv_categories.json" in listed
+    # `papersum --help` comes from the snapshot shipped in the wheel, before Typer loads.
+    assert "papersum/cli/help_snapshot.json" in listed
+    helped = subprocess.run(
+        [venv / "bin" / "papersum", "--help"],
+        cwd=workdir,
+        env={**env, "COLUMNS": "100", "PYTHONPROFILEIMPORTTIME": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "typer" not in {line.rsplit("|", 1)[-1].strip() for line in helped.stderr.splitlines()}
+    snapshot = json.loads((REPO / "src/papersum/cli/help_snapshot.json").read_text(encoding="utf-8"))
+    assert helped.stdout == snapshot["help"]["papersum"][""]
     assert (
         "papersum/data/offline/dataset_names.tsv" in listed
         and "papersum/data/offline/base_verbs.txt" in listed
