@@ -5,6 +5,8 @@ os.wait4 (ru_maxrss: the largest single process, the command or one of its worke
 with -j N each of the N workers holds its own copy of the engine's tables).
 
     python benchmarks/bench_memory.py --sizes 10000 100000 --commands summarize run --jobs 1 2
+    python benchmarks/bench_memory.py --sizes 100000 --commands summarize --jobs 1 2 --src src /tmp/compiled
+(`--src`: source trees or unpacked wheels to time side by side, e.g. a `PAPERSUM_COMPILE=1` wheel.)
 """
 
 from __future__ import annotations
@@ -42,18 +44,20 @@ def main() -> None:
     parser.add_argument("--commands", nargs="+", default=["summarize", "run"])
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temp dir, deleted after")
     parser.add_argument("--jobs", nargs="+", default=["1"], help="--concurrency values (worker processes)")
+    parser.add_argument("--src", type=Path, nargs="+", default=[SRC], help="papersum trees (default: ./src)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="papersum-bench-") as tmp:
         work = args.workdir or Path(tmp)
-        print("| command | -j | papers | peak RSS (MiB) | wall (s) | papers/s |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print("| papersum | command | -j | papers | peak RSS (MiB) | wall (s) | papers/s |")
+        print("|---|---|---:|---:|---:|---:|---:|")
         for size in args.sizes:
             corpus = work / f"synth-{size}.jsonl"
             if not corpus.is_file():
                 write_corpus(size, corpus)
-            for command, jobs in [(c, j) for c in args.commands for j in args.jobs]:
-                cache = work / f"cache-{command}-{size}-{jobs}"
-                env = {**os.environ, "PYTHONPATH": str(SRC), "PAPERSUM_CACHE_DIR": str(cache)}
+            runs = [(c, j, t) for c in args.commands for j in args.jobs for t in range(len(args.src))]
+            for command, jobs, tree in runs:
+                cache = work / f"cache-{command}-{size}-{jobs}-{tree}"
+                env = {**os.environ, "PYTHONPATH": str(args.src[tree]), "PAPERSUM_CACHE_DIR": str(cache)}
                 out = (
                     ["--out", str(work / "out.jsonl")] if command == "summarize" else ["--out-dir", str(work)]
                 )
@@ -71,7 +75,8 @@ def main() -> None:
                     *out,
                 ]
                 rss, wall = peak_rss_mib(argv, env)
-                row = f"| {command} | {jobs} | {size:,} | {rss:.0f} | {wall:.1f} | {size / wall:,.0f} |"
+                row = f"| {args.src[tree]} | {command} | {jobs} | {size:,} | {rss:.0f} | {wall:.1f} |"
+                row += f" {size / wall:,.0f} |"
                 print(row, flush=True)
 
 

@@ -160,11 +160,12 @@ class FastTyper:
         self.bias = self._sum(lambda w: w[0])
         # Upper bound of what the context terms can add per label: a candidate whose bound stays
         # under every threshold is never shown, so its context is never looked at.
+        # (The float start keeps mypyc's compiled sum a float: from 0 it unboxes the total as an int.)
         self.context_bound = tuple(
             sum(max(*(v[i] for v in self.lexicon_terms[g].values()), self.lexicon_defaults[g][i])
                 for g in CONTEXT_GROUPS)
-            + sum(max(0.0, self.shape[name][i]) for name in
-                  ("position", "sentence_data", "sentence_proposal", "first_sentence"))
+            + sum((max(0.0, self.shape[name][i]) for name in
+                  ("position", "sentence_data", "sentence_proposal", "first_sentence")), 0.0)
             for i in range(3)
         )  # fmt: skip
         # Shape terms fixed by the number of words (1..5+) and by the words' shape bits.
