@@ -146,3 +146,44 @@ def test_batch_keyword_ranking_is_thread_safe(monkeypatch: pytest.MonkeyPatch) -
     finally:
         sys.setswitchinterval(previous)
     assert found == expected * 2
+
+
+# Sentences that take the fast paths' edge cases: no full stop (the base text gains one), capitals
+# only at the start, a first word with a capital inside, a bracket or digit before the first word,
+# characters whose lower case is ASCII ("\u212a" -> "k") or longer ("\u0130" -> "i\u0307"),
+# a word repeated past tldr.TF_TERMS.
+_ODD_ABSTRACTS = [
+    ("", "we propose a model for parsing text with graphs and rules"),
+    ("BERT", "iPhone apps use BERT. The Transformer wins. (A) We show it. 3D meshes are hard."),
+    ("Kelvin", "The \u212aelvin scale is used here. \u0130stanbul data is small. We present \u212aNN."),
+    ("Loops", "We study a loop. " + "loop " * 80 + "ends here."),
+    ("Caps", "ALL CAPS SENTENCE HERE. Éa bc. ÉBERT works. x É y."),
+]
+
+
+def test_fast_capitalised_tokens_equal_the_plain_definition() -> None:
+    for _, abstract in _papers(200) + _ODD_ABSTRACTS:
+        sentences = split_sentences(abstract)
+        assert tldr._fast_capitalised_tokens(sentences) == tldr._capitalised_tokens(sentences)
+    for sentence in ["", "A", "a", "(A) b", "aB c", "Ab c", "Ab Ab", "Ab aB", "1 Ab", "AB", "A b C"]:
+        assert tldr._fast_capitalised_tokens([sentence]) == tldr._capitalised_tokens([sentence]), sentence
+
+
+def test_fast_paths_with_shared_tokens_equal_the_training_path() -> None:
+    model = tldr.load_model()
+    w_tf = model.word_weights[tldr.WORD_FEATURE_NAMES.index("log_tf")]
+    assert all(model.tf_terms[count] == w_tf * math.log(count) for count in range(1, tldr.TF_TERMS))
+    for title, abstract in _papers(100) + _ODD_ABSTRACTS:
+        sentences = split_sentences(abstract)
+        per_sentence = tldr.rouge_tokens(sentences)
+        slow = tldr.word_probabilities(
+            tldr.word_features(title, sentences, model.lexicon, model.default_lexicon), model.word_weights
+        )
+        fast = tldr.fast_word_probabilities(title, sentences, model, per_sentence)
+        assert fast == tldr.fast_word_probabilities(title, sentences, model)
+        assert fast.keys() == slow.keys()
+        for token, probability in slow.items():
+            assert abs(fast[token] - probability) < 1e-12, token
+        rows = tldr.scored_candidates(title, sentences, model, fast)
+        scores = list(tldr._candidate_scores(title, sentences, model, fast, per_sentence))
+        assert scores == [(text, sum(map(mul, model.weights, row))) for text, row in rows]

@@ -27,6 +27,7 @@ from papersum.readability import CLOSING_MARKS, TERMINAL_MARKS, check_tldr
 
 MODEL_FILE = "tldr.json"
 MAX_CHARS = 400
+TF_TERMS = 64
 
 # Cue words and word pairs; checked with set lookups on a sentence's tokens (regexes were 10x slower).
 _PROPOSE_VERBS = frozenset(
@@ -221,6 +222,8 @@ class TldrModel:
     # per-word constant part of the word model, computed once at load.
     lexicon_term: dict[str, float]
     default_term: float
+    # w_log_tf * log(count) for counts 1..TF_TERMS-1 (index 0 unused): the same products, looked up.
+    tf_terms: tuple[float, ...]
 
 
 @lru_cache(maxsize=1)
@@ -248,6 +251,7 @@ def model_from_dict(data: dict[str, Any]) -> TldrModel:
         gold_length=float(data["gold_length"]),
         lexicon_term={token: w_bias + w_lexicon * value for token, value in lexicon.items()},
         default_term=w_bias + w_lexicon * default_lexicon,
+        tf_terms=(0.0, *(word_weight_values[3] * math.log(count) for count in range(1, TF_TERMS))),
     )
 
 
@@ -303,6 +307,22 @@ def _capitalised_tokens(sentences: list[str]) -> set[str]:
     return found
 
 
+def _fast_capitalised_tokens(sentences: list[str]) -> set[str]:
+    """Same as _capitalised_tokens, skipping sentences with no A-Z after their first character:
+    there a capital can only be the first word's first letter, which does not count."""
+    found: set[str] = set()
+    for sentence in sentences:
+        if sentence[1:].islower():
+            continue
+        for index, word in enumerate(_CASED_TOKEN.findall(sentence)):
+            if word.islower() or word.isdigit():
+                continue
+            lower = word.lower()
+            if index > 0 or word[1:] != lower[1:]:
+                found.add(lower)
+    return found
+
+
 def word_probabilities(features: dict[str, list[float]], word_weights: tuple[float, ...]) -> dict[str, float]:
     """P(word appears in the TL;DR) from its feature row (the training path)."""
     probabilities: dict[str, float] = {}
@@ -312,12 +332,21 @@ def word_probabilities(features: dict[str, list[float]], word_weights: tuple[flo
     return probabilities
 
 
-def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) -> dict[str, float]:
-    """Same as word_probabilities(word_features(...)), inlined because it runs on every word."""
-    _, _, w_title, w_tf, w_first, w_stop, w_cue, w_opening, w_capital = model.word_weights
-    title_tokens = set(_ROUGE_TOKEN.findall(title.lower()))
+def rouge_tokens(sentences: list[str]) -> list[list[str]]:
+    """Each sentence's lower-cased ROUGE tokens."""
     findall = _ROUGE_TOKEN.findall
-    per_sentence = [findall(sentence.lower()) for sentence in sentences]
+    return [findall(sentence.lower()) for sentence in sentences]
+
+
+def fast_word_probabilities(
+    title: str, sentences: list[str], model: TldrModel, per_sentence: list[list[str]] | None = None
+) -> dict[str, float]:
+    """Same as word_probabilities(word_features(...)), inlined because it runs on every word.
+    `per_sentence`: rouge_tokens(sentences), when the caller has them."""
+    _, _, w_title, _, w_first, w_stop, w_cue, w_opening, w_capital = model.word_weights
+    title_tokens = set(_ROUGE_TOKEN.findall(title.lower()))
+    if per_sentence is None:
+        per_sentence = rouge_tokens(sentences)
     all_tokens = [token for tokens in per_sentence for token in tokens]
     counts = Counter(all_tokens)
     # First position of each token: later pairs overwrite earlier ones, so the reversed list leaves
@@ -325,26 +354,32 @@ def fast_word_probabilities(title: str, sentences: list[str], model: TldrModel) 
     first = dict(zip(reversed(all_tokens), range(len(all_tokens) - 1, -1, -1), strict=True))
     cue: set[str] = set()
     for tokens in per_sentence:
-        if is_proposal(tokens):
+        # is_proposal(tokens), with the pair scan in C.
+        if "we" in tokens and not _WE_PROPOSE_PAIRS.isdisjoint(itertools.pairwise(tokens)):
             cue.update(tokens)
     total = max(len(all_tokens), 1)
     opening = set(per_sentence[0]) if per_sentence else set()
     term_get, default_term = model.lexicon_term.get, model.default_term
     log, exp = math.log, math.exp
+    tf_terms, w_tf = model.tf_terms, model.word_weights[3]
+    n_tf_terms = len(tf_terms)
     z = {
-        token: term_get(token, default_term) + w_tf * log(count) + w_first * first[token] / total
+        token: term_get(token, default_term)
+        + (tf_terms[count] if count < n_tf_terms else w_tf * log(count))
+        + w_first * first[token] / total
         for token, count in counts.items()
     }
     # The indicator terms, added in word_probabilities' order (so bit-identical sums), visiting
-    # only the tokens each one applies to.
+    # only the tokens each one applies to. `z.keys() & s` loops over s when s is a set no larger
+    # than z; STOPWORDS (a larger frozenset) is intersected the other way round.
     for weight, members in (
-        (w_title, title_tokens),
-        (w_stop, STOPWORDS),
-        (w_cue, cue),
-        (w_opening, opening),
-        (w_capital, _capitalised_tokens(sentences)),
+        (w_title, z.keys() & title_tokens),
+        (w_stop, STOPWORDS.intersection(z)),
+        (w_cue, z.keys() & cue),
+        (w_opening, z.keys() & opening),
+        (w_capital, z.keys() & _fast_capitalised_tokens(sentences)),
     ):
-        for token in z.keys() & members:
+        for token in members:
             z[token] += weight
     return {
         token: 1.0 / (1.0 + exp(-value if -30.0 <= value <= 30.0 else -max(min(value, 30.0), -30.0)))
@@ -454,10 +489,11 @@ def extract_tldr(title: str, abstract: str) -> str:
     if not sentences:
         return _clip(finish_sentence(_fallback(title, abstract)))
     model = load_model()
-    probabilities = fast_word_probabilities(title, sentences, model)
+    per_sentence = rouge_tokens(sentences)
+    probabilities = fast_word_probabilities(title, sentences, model, per_sentence)
     best_text, best_score = "", float("-inf")
     fallback_text, fallback_rank = "", (3, 0.0)
-    for text, score in _candidate_scores(title, sentences, model, probabilities):
+    for text, score in _candidate_scores(title, sentences, model, probabilities, per_sentence):
         if score <= best_score:
             continue
         verdict = check_tldr(text)
@@ -474,7 +510,11 @@ def extract_tldr(title: str, abstract: str) -> str:
 
 
 def _candidate_scores(
-    title: str, sentences: list[str], model: TldrModel, probabilities: dict[str, float]
+    title: str,
+    sentences: list[str],
+    model: TldrModel,
+    probabilities: dict[str, float],
+    per_sentence: list[list[str]] | None = None,
 ) -> Iterator[tuple[str, float]]:
     """(candidate, weights . features) as scored_candidates would give, without building rows.
 
@@ -488,11 +528,25 @@ def _candidate_scores(
     gold_length = model.gold_length
     findall = _ROUGE_TOKEN.findall
     get = probabilities.get
-    for sentence, base in zip(sentences, sentence_features(title, sentences), strict=True):
+    if per_sentence is None:
+        per_sentence = rouge_tokens(sentences)
+    for sentence, sentence_tokens, base in zip(
+        sentences, per_sentence, sentence_features(title, sentences), strict=True
+    ):
         base_score = sum(map(mul, base_weights, base))
         full_length = max(len(sentence.split()), 1)
+        lowered_sentence = sentence.lower()
         for candidates in candidate_texts(sentence):
-            tokens = findall(candidates[0][0].lower())
+            lowered = candidates[0][0].lower()
+            # Most sentences are their own base text (maybe plus a full stop): same tokens.
+            if lowered == lowered_sentence or (
+                lowered[-1:] == "."
+                and lowered.startswith(lowered_sentence)
+                and len(lowered) == len(lowered_sentence) + 1
+            ):
+                tokens = sentence_tokens
+            else:
+                tokens = findall(lowered)
             for text, is_prefix in candidates:
                 # A prefix's tokens are the first ones of its base text's. Expected hits: the
                 # probabilities of its distinct tokens added in order of first occurrence (what
