@@ -37,11 +37,14 @@ COMPILED_MODULES = (
 )
 # The modules' shared runtime library, kept inside the package (not a top-level module).
 GROUP_NAME = "papersum.offline._engine"
+# The project's mypy settings (strict, the pydantic plugin, untyped optional packages) come from its
+# pyproject.toml by path: a copy beside setup.py would be read by setuptools too, and setuptools
+# before 77 rejects its PEP 639 licence field.
 SETUP_SCRIPT = """
 from setuptools import setup
 from mypyc.build import mypycify
 
-setup(name="papersum-engine", ext_modules=mypycify({paths!r}, group_name={group!r}, opt_level="3"))
+setup(name="papersum-engine", ext_modules=mypycify({args!r}, group_name={group!r}, opt_level="3"))
 """
 
 
@@ -65,11 +68,13 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # hatchlin
         self._workdir = Path(tempfile.mkdtemp(prefix="papersum-mypyc-"))
         package = self._workdir / "papersum"
         shutil.copytree(Path(self.root) / "src" / "papersum", package)
-        # The project's mypy settings (strict, the pydantic plugin, untyped optional packages).
-        shutil.copy(Path(self.root) / "pyproject.toml", self._workdir / "pyproject.toml")
         setup = self._workdir / "setup_mypyc.py"
         setup.write_text(
-            SETUP_SCRIPT.format(paths=list(COMPILED_MODULES), group=GROUP_NAME), encoding="utf-8"
+            SETUP_SCRIPT.format(
+                args=["--config-file", str(Path(self.root) / "pyproject.toml"), *COMPILED_MODULES],
+                group=GROUP_NAME,
+            ),
+            encoding="utf-8",
         )
         done = subprocess.run(
             [sys.executable, str(setup), "build_ext", "--inplace"],

@@ -58,7 +58,7 @@ def _compiler() -> str | None:
 @pytest.mark.skipif(_compiler() is None, reason="no C compiler: the compiled build cannot be made here")
 def test_compiled_wheel_gives_the_pure_python_summaries(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    subprocess.run(
+    build = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -71,10 +71,11 @@ def test_compiled_wheel_gives_the_pure_python_summaries(tmp_path: Path) -> None:
             str(dist),
             str(REPO),
         ],
-        check=True,
         capture_output=True,
+        text=True,
         env={**os.environ, "PAPERSUM_COMPILE": "1"},
     )
+    assert build.returncode == 0, f"the compiled build failed:\n{(build.stdout + build.stderr)[-4000:]}"
     wheel = next(dist.glob("papersum-*.whl"))
     assert "-py3-none-any" not in wheel.name, "a compiled wheel is tagged for this interpreter and platform"
     site = tmp_path / "site"
