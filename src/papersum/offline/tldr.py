@@ -310,17 +310,7 @@ def _capitalised_tokens(sentences: list[str]) -> set[str]:
 def _fast_capitalised_tokens(sentences: list[str]) -> set[str]:
     """Same as _capitalised_tokens, skipping sentences with no A-Z after their first character:
     there a capital can only be the first word's first letter, which does not count."""
-    found: set[str] = set()
-    for sentence in sentences:
-        if sentence[1:].islower():
-            continue
-        for index, word in enumerate(_CASED_TOKEN.findall(sentence)):
-            if word.islower() or word.isdigit():
-                continue
-            lower = word.lower()
-            if index > 0 or word[1:] != lower[1:]:
-                found.add(lower)
-    return found
+    return _capitalised_tokens([sentence for sentence in sentences if not sentence[1:].islower()])
 
 
 def word_probabilities(features: dict[str, list[float]], word_weights: tuple[float, ...]) -> dict[str, float]:
