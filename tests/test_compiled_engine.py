@@ -16,6 +16,7 @@ import pytest
 
 from papersum.ingest import read_papers
 from papersum.offline.engine import summarize_offline, summarize_offline_many
+from wheel_support import build_wheel
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "evals" / "data"
@@ -57,26 +58,7 @@ def _compiler() -> str | None:
 @pytest.mark.slow
 @pytest.mark.skipif(_compiler() is None, reason="no C compiler: the compiled build cannot be made here")
 def test_compiled_wheel_gives_the_pure_python_summaries(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
-    build = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(dist),
-            str(REPO),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PAPERSUM_COMPILE": "1"},
-    )
-    assert build.returncode == 0, f"the compiled build failed:\n{(build.stdout + build.stderr)[-4000:]}"
-    wheel = next(dist.glob("papersum-*.whl"))
+    wheel = build_wheel(tmp_path / "dist", compiled=True)
     assert "-py3-none-any" not in wheel.name, "a compiled wheel is tagged for this interpreter and platform"
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:

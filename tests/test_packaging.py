@@ -11,31 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from wheel_support import build_wheel
+
 REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
 def test_wheel_install_runs_from_any_directory(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(dist),
-            str(REPO),
-        ],
-        check=True,
-        capture_output=True,
-        # The default build: the engine stays pure Python (PAPERSUM_COMPILE=1 compiles it, hatch_build.py).
-        env={k: v for k, v in os.environ.items() if k != "PAPERSUM_COMPILE"},
-    )
-    wheel = next(dist.glob("papersum-*.whl"))
+    # The default build: the engine stays pure Python (PAPERSUM_COMPILE=1 compiles it, hatch_build.py).
+    wheel = build_wheel(tmp_path / "dist", compiled=False)
     assert wheel.name.endswith("-py3-none-any.whl"), wheel.name
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

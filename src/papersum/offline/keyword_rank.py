@@ -37,7 +37,7 @@ from papersum.offline.text import EDGE_WORDS, STOPWORDS, fold_inflection
 
 # keywords._TOKEN for ASCII text (the same tokens; letter ranges are quicker to test than classes).
 _ASCII_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|[0-9]+(?:\.[0-9]+)?|[^\sA-Za-z0-9_]|_")
-MAX_KNOWN = 200_000  # words (and tokens) remembered between batches; beyond, both start over
+MAX_KNOWN = 20_000  # words (and tokens) remembered between batches; beyond, both start over (memory)
 _EDGE, _HYPHEN, _PHRASE_FIRST, _PHRASE_SECOND = range(4)
 
 
