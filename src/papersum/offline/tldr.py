@@ -76,19 +76,18 @@ CUE_NAMES: tuple[str, ...] = (
 )
 
 
-def is_proposal(tokens: list[str]) -> bool:
-    """ "we propose/present/introduce ..." somewhere in the sentence's tokens."""
-    if "we" not in tokens:  # C-level scan first: most sentences have no "we"
-        return False
-    return any(a == "we" and b in _PROPOSE_VERBS for a, b in itertools.pairwise(tokens))
-
-
 _WE_PROPOSE_PAIRS = frozenset(("we", verb) for verb in _PROPOSE_VERBS)
 _THIS_PAPER_PAIRS = frozenset((a, b) for a in ("this", "our", "present") for b in _PAPER_NOUNS)
 _WE_SHOW_PAIRS = frozenset(("we", verb) for verb in _SHOW_VERBS)
 # First words of every cue pair: a sentence without any of them has none of the pairs.
 _PAIR_FIRSTS = frozenset(["we", "this", "our", "present", "state", "available"])
 _NO_PAIRS: frozenset[tuple[str, str]] = frozenset()
+
+
+def is_proposal(tokens: list[str]) -> bool:
+    """ "we propose/present/introduce ..." somewhere in the sentence's tokens."""
+    # C-level scans: most sentences have no "we"; the pairs are tested as a set.
+    return "we" in tokens and not _WE_PROPOSE_PAIRS.isdisjoint(itertools.pairwise(tokens))
 
 
 def cue_features(sentence: str, tokens: list[str]) -> list[float]:
@@ -344,8 +343,7 @@ def fast_word_probabilities(
     first = dict(zip(reversed(all_tokens), range(len(all_tokens) - 1, -1, -1), strict=True))
     cue: set[str] = set()
     for tokens in per_sentence:
-        # is_proposal(tokens), with the pair scan in C.
-        if "we" in tokens and not _WE_PROPOSE_PAIRS.isdisjoint(itertools.pairwise(tokens)):
+        if is_proposal(tokens):
             cue.update(tokens)
     total = max(len(all_tokens), 1)
     opening = set(per_sentence[0]) if per_sentence else set()

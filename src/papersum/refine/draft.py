@@ -26,7 +26,7 @@ class Draft:
     summary: Summary
     candidates: tuple[tuple[str, float], ...]  # predicted categories with probabilities, best first
     own_categories: tuple[str, ...]  # the paper's own categories (kept as they are)
-    keyword_candidates: tuple[str, ...] = ()  # the keyphrase ranker's best, a few beyond the draft's
+    keyword_candidates: tuple[str, ...] = ()  # every keyphrase candidate, best first
 
     @property
     def shortlist(self) -> tuple[str, ...]:

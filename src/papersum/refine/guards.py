@@ -11,7 +11,7 @@ answer is the draft wherever the model cannot show it did better:
   (the ones the classifier itself found nearly as likely as its best), nothing else.
 - keywords, tasks, methods, datasets: every drafted phrase stays (the model's picks among them
   first); the model adds a phrase only while the list has room, only when the text contains it and
-  the engine backs it: a keyword among the keyphrase ranker's candidates (its best ten; the draft
+  the engine backs it: a keyword among the keyphrase ranker's candidate phrases (the draft
   shows eight). Tasks, methods and datasets get no additions: the draft already lists every phrase
   the engine's typer is confident of, so the model may only reorder them.
 - contribution: the model's kind is kept when the text has a cue for it ("we release a dataset").
